@@ -1,0 +1,1 @@
+//! Analysis of recorded activity (placeholder until the sequence analysis lands).

@@ -1,0 +1,286 @@
+//! Connectivity: per-source "synapse buckets" in CSR form, drawn as the authors do.
+//!
+//! Each source draws `out_degree` targets at angle α ~ U(−π, π) and distance r ~ ±Gamma(k, θ)
+//! (half negative, half positive), pushed away from zero by the gap. In the paper preset the target
+//! is rounded onto the lattice and then moved `R` lattice steps along the source's landscape
+//! direction; in the seed preset the continuous offset `R·(cos φ, sin φ)` is added before rounding.
+//! Self-connections are dropped, multapses kept. Every source draws from its own random stream, so
+//! one source can be redrawn alone (the window's landscape brush) and the build parallelises
+//! without changing the result.
+
+use std::f64::consts::PI;
+use std::ops::Range;
+
+use rand::RngExt;
+use rand_distr::{Distribution, Gamma};
+use rayon::prelude::*;
+
+use super::landscape::{Landscape, lattice_step};
+use super::params::{Params, ShiftMode};
+use super::rng::{Purpose, stream};
+
+/// Outgoing connections of every source in CSR form: the targets of source `s` are
+/// `targets[offsets[s]..offsets[s + 1]]`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SynapseBuckets {
+    pub offsets: Vec<usize>,
+    pub targets: Vec<u32>,
+}
+
+/// Draws the targets of `source` into `out` (cleared first).
+pub fn draw_targets(p: &Params, landscape: &Landscape, source: usize, out: &mut Vec<u32>) {
+    out.clear();
+    let n = p.n as i64;
+    let (sx, sy) = ((source % p.n) as i64, (source / p.n) as i64);
+    let mut rng = stream(p.seed, Purpose::Connections, source as u64);
+    let gamma = Gamma::new(p.kappa, p.theta).expect("kappa and theta are validated positive");
+    let half = p.out_degree / 2;
+    let angle = landscape.angle(source);
+    let (lattice_dx, lattice_dy) = match (p.shift_mode, angle) {
+        (ShiftMode::Lattice, Some(phi)) => {
+            let (dx, dy) = lattice_step(phi);
+            let r = p.shift.round() as i64;
+            (dx * r, dy * r)
+        }
+        _ => (0, 0),
+    };
+    let (cont_dx, cont_dy) = match (p.shift_mode, angle) {
+        (ShiftMode::Continuous, Some(phi)) => (p.shift * phi.cos(), p.shift * phi.sin()),
+        _ => (0.0, 0.0),
+    };
+    for k in 0..p.out_degree {
+        let alpha = rng.random_range(-PI..PI);
+        let mut r: f64 = gamma.sample(&mut rng);
+        if k < half {
+            r = -r;
+        }
+        if r < 0.0 {
+            r -= p.gap;
+        } else if r > 0.0 {
+            r += p.gap;
+        }
+        let (x, y) = (r * alpha.cos() + cont_dx, r * alpha.sin() + cont_dy);
+        if p.shift_mode == ShiftMode::Continuous && x * x + y * y < 1e-6 {
+            continue;
+        }
+        let tx = (sx + x.round_ties_even() as i64 + lattice_dx).rem_euclid(n);
+        let ty = (sy + y.round_ties_even() as i64 + lattice_dy).rem_euclid(n);
+        let target = (ty * n + tx) as usize;
+        if target != source {
+            out.push(target as u32);
+        }
+    }
+}
+
+impl SynapseBuckets {
+    /// Draws every source's connections, in parallel on the current rayon pool.
+    pub fn build(p: &Params, landscape: &Landscape) -> SynapseBuckets {
+        let count = p.n_neurons();
+        let chunk = 256;
+        let parts: Vec<(Vec<usize>, Vec<u32>)> = (0..count.div_ceil(chunk))
+            .into_par_iter()
+            .map(|c| {
+                let mut lens = Vec::with_capacity(chunk);
+                let mut targets = Vec::with_capacity(chunk * p.out_degree);
+                let mut buf = Vec::with_capacity(p.out_degree);
+                for s in c * chunk..((c + 1) * chunk).min(count) {
+                    draw_targets(p, landscape, s, &mut buf);
+                    lens.push(buf.len());
+                    targets.extend_from_slice(&buf);
+                }
+                (lens, targets)
+            })
+            .collect();
+        let mut offsets = Vec::with_capacity(count + 1);
+        offsets.push(0);
+        let total: usize = parts.iter().map(|(_, t)| t.len()).sum();
+        let mut targets = Vec::with_capacity(total);
+        for (lens, t) in parts {
+            for l in lens {
+                offsets.push(offsets.last().copied().unwrap_or(0) + l);
+            }
+            targets.extend_from_slice(&t);
+        }
+        SynapseBuckets { offsets, targets }
+    }
+
+    pub fn n_sources(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    pub fn n_synapses(&self) -> usize {
+        self.targets.len()
+    }
+
+    pub fn targets_of(&self, source: usize) -> &[u32] {
+        &self.targets[self.offsets[source]..self.offsets[source + 1]]
+    }
+
+    /// Incoming connections per neuron (multapses counted).
+    pub fn in_degree(&self, n_neurons: usize) -> Vec<u32> {
+        let mut d = vec![0u32; n_neurons];
+        for &t in &self.targets {
+            d[t as usize] += 1;
+        }
+        d
+    }
+
+    /// Redraws the connections of `sources` (e.g. after their landscape direction changed).
+    pub fn redraw(&mut self, p: &Params, landscape: &Landscape, sources: &[usize]) {
+        let mut fresh: Vec<Option<Vec<u32>>> = vec![None; self.n_sources()];
+        let mut buf = Vec::new();
+        for &s in sources {
+            if s < fresh.len() {
+                draw_targets(p, landscape, s, &mut buf);
+                fresh[s] = Some(buf.clone());
+            }
+        }
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        let mut targets = Vec::with_capacity(self.targets.len());
+        offsets.push(0);
+        for (s, f) in fresh.iter().enumerate() {
+            match f {
+                Some(t) => targets.extend_from_slice(t),
+                None => targets.extend_from_slice(self.targets_of(s)),
+            }
+            offsets.push(targets.len());
+        }
+        *self = SynapseBuckets { offsets, targets };
+    }
+
+    /// The buckets restricted to targets in `range`, with targets local to the range.
+    pub fn restrict(&self, range: Range<usize>) -> SynapseBuckets {
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        let mut targets = Vec::new();
+        offsets.push(0);
+        let (lo, hi) = (range.start as u32, range.end as u32);
+        for s in 0..self.n_sources() {
+            targets.extend(self.targets_of(s).iter().filter(|&&t| t >= lo && t < hi).map(|&t| t - lo));
+            offsets.push(targets.len());
+        }
+        SynapseBuckets { offsets, targets }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::params::{LandscapeKind, Preset};
+
+    fn build(preset: Preset, landscape: LandscapeKind, s: u32) -> (Params, Landscape, SynapseBuckets) {
+        let p = Params::new(preset, landscape, s).unwrap();
+        let l = Landscape::generate(&p);
+        let b = SynapseBuckets::build(&p, &l);
+        (p, l, b)
+    }
+
+    fn torus_delta(a: i64, b: i64, n: i64) -> i64 {
+        let d = (b - a).rem_euclid(n);
+        if d > n / 2 { d - n } else { d }
+    }
+
+    #[test]
+    fn mean_in_degree_is_out_degree_less_self_connections() {
+        for landscape in LandscapeKind::ALL {
+            let (p, _, b) = build(Preset::Paper, landscape, 2);
+            let drawn = p.n_neurons() * p.out_degree;
+            let removed = drawn - b.n_synapses();
+            let in_deg = b.in_degree(p.n_neurons());
+            let total: u64 = in_deg.iter().map(|&d| u64::from(d)).sum();
+            assert_eq!(total as usize, b.n_synapses());
+            let mean = total as f64 / p.n_neurons() as f64;
+            assert!((mean - (p.out_degree as f64 - removed as f64 / p.n_neurons() as f64)).abs() < 1e-9);
+            // With the gap of 1.1 a target lands on its source only through the shift: rare.
+            assert!((removed as f64) < 0.02 * drawn as f64, "{landscape}: removed {removed}");
+            for s in 0..p.n_neurons() {
+                assert!(b.targets_of(s).iter().all(|&t| t as usize != s));
+            }
+        }
+    }
+
+    #[test]
+    fn homogeneous_shift_moves_the_centre_of_mass_one_lattice_step() {
+        let (p, _, b) = build(Preset::Paper, LandscapeKind::Homogeneous, 2);
+        let n = p.n as i64;
+        let (mut mx, mut my, mut c) = (0.0, 0.0, 0.0);
+        for s in 0..p.n_neurons() {
+            let (sx, sy) = ((s % p.n) as i64, (s / p.n) as i64);
+            for &t in b.targets_of(s) {
+                mx += torus_delta(sx, i64::from(t) % n, n) as f64;
+                my += torus_delta(sy, i64::from(t) / n, n) as f64;
+                c += 1.0;
+            }
+        }
+        // 135°: the step (−1, +1).
+        assert!((mx / c + 1.0).abs() < 0.02 && (my / c - 1.0).abs() < 0.02, "{} {}", mx / c, my / c);
+        let (p0, _, b0) = build(Preset::Paper, LandscapeKind::Symmetric, 2);
+        let (mut sx0, mut c0) = (0.0, 0.0);
+        for s in 0..p0.n_neurons() {
+            for &t in b0.targets_of(s) {
+                sx0 += torus_delta((s % p0.n) as i64, i64::from(t) % n, n) as f64;
+                c0 += 1.0;
+            }
+        }
+        assert!((sx0 / c0).abs() < 0.02);
+    }
+
+    #[test]
+    fn distances_follow_the_gamma_profile() {
+        let (p, _, b) = build(Preset::Paper, LandscapeKind::Symmetric, 1);
+        let n = p.n as i64;
+        let mut mean_r = 0.0;
+        let mut count = 0.0;
+        for s in (0..p.n_neurons()).step_by(97) {
+            for &t in b.targets_of(s) {
+                let dx = torus_delta((s % p.n) as i64, i64::from(t) % n, n) as f64;
+                let dy = torus_delta((s / p.n) as i64, i64::from(t) / n, n) as f64;
+                let r = (dx * dx + dy * dy).sqrt();
+                assert!(r >= 0.5);
+                mean_r += r;
+                count += 1.0;
+            }
+        }
+        // E|r| = kθ + gap = 13.1, blurred a little by rounding onto the lattice.
+        let mean_r = mean_r / count;
+        assert!((mean_r - 13.1).abs() < 0.3, "mean distance {mean_r}");
+    }
+
+    #[test]
+    fn redraw_is_identical_to_a_fresh_build_and_restrict_partitions() {
+        let (p, mut l, mut b) = build(Preset::Paper, LandscapeKind::Perlin, 4);
+        for s in [3usize, 40, 41] {
+            l.direction[s] = 0.0;
+        }
+        b.redraw(&p, &l, &[3, 40, 41]);
+        assert_eq!(b, SynapseBuckets::build(&p, &l));
+        let half = p.n_neurons() / 2;
+        let lo = b.restrict(0..half);
+        let hi = b.restrict(half..p.n_neurons());
+        assert_eq!(lo.n_synapses() + hi.n_synapses(), b.n_synapses());
+        for s in 0..p.n_neurons() {
+            let mut merged: Vec<u32> = lo.targets_of(s).to_vec();
+            merged.extend(hi.targets_of(s).iter().map(|&t| t + half as u32));
+            let mut orig = b.targets_of(s).to_vec();
+            merged.sort_unstable();
+            orig.sort_unstable();
+            assert_eq!(merged, orig);
+        }
+    }
+
+    #[test]
+    fn seed_preset_adds_the_continuous_shift_before_rounding() {
+        let (p, _, b) = build(Preset::Seed, LandscapeKind::Homogeneous, 2);
+        let n = p.n as i64;
+        let (mut mx, mut my, mut c) = (0.0, 0.0, 0.0);
+        for s in 0..p.n_neurons() {
+            for &t in b.targets_of(s) {
+                mx += torus_delta((s % p.n) as i64, i64::from(t) % n, n) as f64;
+                my += torus_delta((s / p.n) as i64, i64::from(t) / n, n) as f64;
+                c += 1.0;
+            }
+        }
+        let phi = std::f64::consts::PI / 6.0;
+        assert!((mx / c - phi.cos()).abs() < 0.03 && (my / c - phi.sin()).abs() < 0.03, "{} {}", mx / c, my / c);
+        assert_eq!(b.n_synapses(), p.n_neurons() * p.out_degree);
+    }
+}

@@ -1,0 +1,19 @@
+//! The physics, free of Bevy: parameters and presets, landscapes, connectivity, neuron state, the
+//! delay ring, background noise and the step.
+
+pub mod connectivity;
+pub mod delay;
+pub mod landscape;
+pub mod network;
+pub mod neurons;
+pub mod params;
+pub mod rng;
+
+#[cfg(test)]
+mod tests;
+
+pub use connectivity::SynapseBuckets;
+pub use landscape::Landscape;
+pub use network::{Connectivity, DelayRing, Network, Neurons, Spike};
+pub use neurons::Propagators;
+pub use params::{LandscapeKind, NoiseKind, ParamError, Params, Preset, ShiftMode};

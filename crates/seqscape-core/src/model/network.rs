@@ -1,0 +1,328 @@
+//! The whole network and its step: integrate every neuron over a block of steps, then deliver the
+//! block's spikes into the delay ring.
+//!
+//! A block may be at most one delay long: a spike emitted in step `k` arrives in step `k + D`, which
+//! is never inside the block that emitted it, so the neurons of different partitions can be
+//! integrated independently for the whole block and the spikes delivered afterwards. The results do
+//! not depend on the block size, the number of partitions or the thread count.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
+
+use super::connectivity::SynapseBuckets;
+use super::delay::RingBlock;
+use super::landscape::Landscape;
+use super::neurons::{NeuronBlock, Propagators};
+use super::params::{NoiseKind, ParamError, Params};
+use super::rng::{Purpose, stream};
+
+/// A spike: the step in which it was emitted and the neuron id (`y·n + x`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Spike {
+    pub step: u64,
+    pub id: u32,
+}
+
+impl Spike {
+    /// Spike time in ms from the start of the warm-up, stamped at the end of its step (as NEST).
+    pub fn t_ms(&self, dt_ms: f64) -> f64 {
+        (self.step + 1) as f64 * dt_ms
+    }
+}
+
+/// The landscape and the synapse buckets, whole and split by target partition.
+#[derive(Clone, Debug)]
+pub struct Connectivity {
+    pub landscape: Landscape,
+    pub buckets: SynapseBuckets,
+    /// Per partition: the buckets restricted to the partition's targets (local ids).
+    pub parts: Vec<SynapseBuckets>,
+}
+
+impl Connectivity {
+    pub fn build(p: &Params, partitions: &[Range<usize>]) -> Connectivity {
+        let landscape = Landscape::generate(p);
+        let buckets = SynapseBuckets::build(p, &landscape);
+        Connectivity::from_parts(landscape, buckets, partitions)
+    }
+
+    pub fn from_parts(landscape: Landscape, buckets: SynapseBuckets, partitions: &[Range<usize>]) -> Connectivity {
+        let parts = partitions.par_iter().map(|r| buckets.restrict(r.clone())).collect();
+        Connectivity { landscape, buckets, parts }
+    }
+
+    pub fn in_degree(&self) -> Vec<u32> {
+        self.buckets.in_degree(self.landscape.direction.len())
+    }
+}
+
+/// Every neuron's state, one block per partition.
+#[derive(Clone, Debug)]
+pub struct Neurons {
+    pub blocks: Vec<NeuronBlock>,
+}
+
+impl Neurons {
+    pub fn new(p: &Params, partitions: &[Range<usize>]) -> Neurons {
+        let blocks = partitions
+            .iter()
+            .map(|r| {
+                let len = r.len();
+                NeuronBlock {
+                    start: r.start,
+                    u: vec![0.0; len],
+                    g: vec![0.0; len],
+                    h: vec![0.0; len],
+                    refractory: vec![0; len],
+                    i_noise: vec![0.0; len],
+                    i_stim: vec![0.0; len],
+                    stim_steps: vec![0; len],
+                    rng: r.clone().map(|id| stream(p.seed, Purpose::Noise, id as u64)).collect(),
+                }
+            })
+            .collect();
+        Neurons { blocks }
+    }
+
+    /// Membrane potentials V (mV) of all neurons, in id order.
+    pub fn potentials_mv(&self, p: &Params) -> Vec<f64> {
+        self.blocks.iter().flat_map(|b| b.u.iter().map(|u| u + p.e_l_mv)).collect()
+    }
+
+    /// Injects `amplitude_pa` for `duration_ms` into every neuron within `radius` (grid units, on
+    /// the torus) of `(cx, cy)`. Returns how many neurons were hit.
+    pub fn inject_disc(&mut self, p: &Params, cx: f64, cy: f64, radius: f64, amplitude_pa: f64, duration_ms: f64) -> usize {
+        let n = p.n as f64;
+        let steps = (duration_ms / p.dt_ms).round().max(0.0) as u32;
+        let mut hit = 0;
+        for b in &mut self.blocks {
+            for i in 0..b.len() {
+                let id = b.start + i;
+                let (x, y) = ((id % p.n) as f64, (id / p.n) as f64);
+                let dx = (x - cx).rem_euclid(n);
+                let dy = (y - cy).rem_euclid(n);
+                let (dx, dy) = (dx.min(n - dx), dy.min(n - dy));
+                if dx * dx + dy * dy <= radius * radius {
+                    b.i_stim[i] = amplitude_pa;
+                    b.stim_steps[i] = steps;
+                    hit += 1;
+                }
+            }
+        }
+        hit
+    }
+}
+
+/// The delay ring, one block per partition.
+#[derive(Clone, Debug)]
+pub struct DelayRing {
+    pub delay_steps: u64,
+    pub blocks: Vec<RingBlock>,
+}
+
+impl DelayRing {
+    pub fn new(p: &Params, partitions: &[Range<usize>]) -> DelayRing {
+        let d = p.delay_steps();
+        DelayRing { delay_steps: d as u64, blocks: partitions.iter().map(|r| RingBlock::new(2 * d, r.len())).collect() }
+    }
+}
+
+/// Splits the n×n sheet into `count` bands of whole rows.
+pub fn partition_rows(n: usize, count: usize) -> Vec<Range<usize>> {
+    let count = count.clamp(1, n);
+    (0..count).map(|k| (k * n / count) * n..((k + 1) * n / count) * n).collect()
+}
+
+/// Mean and standard deviation of the background current at `step` (warm-up: first half μ = 0 and
+/// the warm-up σ, then μ and σ).
+pub fn noise_at(p: &Params, step: u64) -> (f64, f64) {
+    if step < p.warmup_steps() / 2 { (0.0, p.warmup_sigma_pa) } else { (p.mu_pa, p.sigma_pa) }
+}
+
+/// Integrates `steps` steps from `first_step` for one partition; appends its spikes to `spikes`.
+pub fn integrate_block(
+    p: &Params,
+    prop: &Propagators,
+    nb: &mut NeuronBlock,
+    ring: &mut RingBlock,
+    first_step: u64,
+    steps: usize,
+    spikes: &mut Vec<Spike>,
+) {
+    let noise_steps = p.noise_steps();
+    let white_scale = (p.noise_dt_ms / p.dt_ms).sqrt();
+    let len = nb.len();
+    let mut stim_active = nb.stim_steps.iter().any(|&s| s > 0);
+    for k in first_step..first_step + steps as u64 {
+        let (mu, sigma) = noise_at(p, k);
+        match p.noise {
+            NoiseKind::Piecewise => {
+                if k % noise_steps == 0 {
+                    for (i_n, rng) in nb.i_noise.iter_mut().zip(nb.rng.iter_mut()) {
+                        let xi: f64 = StandardNormal.sample(rng);
+                        *i_n = mu + sigma * xi;
+                    }
+                }
+            }
+            NoiseKind::White => {
+                for (i_n, rng) in nb.i_noise.iter_mut().zip(nb.rng.iter_mut()) {
+                    let xi: f64 = StandardNormal.sample(rng);
+                    *i_n = mu + sigma * white_scale * xi;
+                }
+            }
+        }
+        let row = ring.row_mut(k);
+        let (u, g, h, refr) = (&mut nb.u[..len], &mut nb.g[..len], &mut nb.h[..len], &mut nb.refractory[..len]);
+        let (i_noise, i_stim, row) = (&nb.i_noise[..len], &nb.i_stim[..len], &mut row[..len]);
+        for i in 0..len {
+            let (uu, gg, hh) = (u[i], g[i], h[i]);
+            let u_new = prop.p33 * uu + prop.p30 * (i_noise[i] + i_stim[i]) + prop.p31 * hh + prop.p32 * gg;
+            g[i] = prop.p22 * gg + prop.p21 * hh;
+            h[i] = prop.p11 * hh + prop.h_jump * f64::from(row[i]);
+            row[i] = 0;
+            let r = refr[i];
+            if r > 0 {
+                refr[i] = r - 1;
+            } else if u_new >= prop.theta_rel {
+                u[i] = prop.reset_rel;
+                refr[i] = prop.refractory_steps;
+                spikes.push(Spike { step: k, id: (nb.start + i) as u32 });
+            } else {
+                u[i] = u_new;
+            }
+        }
+        if stim_active {
+            stim_active = false;
+            for (s, i_s) in nb.stim_steps.iter_mut().zip(nb.i_stim.iter_mut()) {
+                if *s > 0 {
+                    *s -= 1;
+                    if *s == 0 {
+                        *i_s = 0.0;
+                    } else {
+                        stim_active = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Integrates every partition for `steps` steps in parallel; returns the spikes sorted by (step, id).
+pub fn integrate(p: &Params, prop: &Propagators, neurons: &mut Neurons, ring: &mut DelayRing, first_step: u64, steps: usize) -> Vec<Spike> {
+    let per_part: Vec<Vec<Spike>> = neurons
+        .blocks
+        .par_iter_mut()
+        .zip(ring.blocks.par_iter_mut())
+        .map(|(nb, rb)| {
+            let mut s = Vec::new();
+            integrate_block(p, prop, nb, rb, first_step, steps, &mut s);
+            s
+        })
+        .collect();
+    let mut spikes: Vec<Spike> = per_part.into_iter().flatten().collect();
+    spikes.sort_unstable();
+    spikes
+}
+
+/// Delivers `spikes` into the delay ring: each target's counter for step `spike.step + D` grows by
+/// one per synapse (multapses count several times).
+pub fn propagate(spikes: &[Spike], conn: &Connectivity, ring: &mut DelayRing) {
+    let delay = ring.delay_steps;
+    ring.blocks.par_iter_mut().zip(conn.parts.par_iter()).for_each(|(rb, b)| {
+        for s in spikes {
+            let row = rb.row_mut(s.step + delay);
+            for &t in b.targets_of(s.id as usize) {
+                row[t as usize] += 1;
+            }
+        }
+    });
+}
+
+/// A complete network with its own thread pool: the model's one-stop API (the ECS layer holds the
+/// same parts as separate resources).
+pub struct Network {
+    pub params: Params,
+    pub prop: Propagators,
+    pub conn: Connectivity,
+    pub neurons: Neurons,
+    pub ring: DelayRing,
+    /// The next step to integrate.
+    pub step: u64,
+    pub pool: Arc<rayon::ThreadPool>,
+}
+
+/// Builds a rayon pool with `threads` workers (0: all cores).
+pub fn thread_pool(threads: usize) -> Arc<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("seqscape-sim-{i}"));
+    if threads > 0 {
+        b = b.num_threads(threads);
+    }
+    Arc::new(b.build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one thread")))
+}
+
+/// How many partitions to split the sheet into for `threads` workers: several per worker, so that
+/// localised bumps of activity still spread their work over all workers.
+pub fn partition_count(n: usize, threads: usize) -> usize {
+    (4 * threads.max(1)).min(n)
+}
+
+impl Network {
+    /// Validates `params` and builds the landscape, connections and state.
+    pub fn build(params: Params, pool: Arc<rayon::ThreadPool>) -> Result<Network, ParamError> {
+        params.validate()?;
+        let partitions = partition_rows(params.n, partition_count(params.n, pool.current_num_threads()));
+        let conn = pool.install(|| Connectivity::build(&params, &partitions));
+        Ok(Network::assemble(params, conn, pool))
+    }
+
+    /// Fresh state around existing connectivity (partitioned for `pool`).
+    pub fn assemble(params: Params, conn: Connectivity, pool: Arc<rayon::ThreadPool>) -> Network {
+        let partitions = partition_rows(params.n, partition_count(params.n, pool.current_num_threads()));
+        let conn = if conn.parts.len() == partitions.len() {
+            conn
+        } else {
+            pool.install(|| Connectivity::from_parts(conn.landscape, conn.buckets, &partitions))
+        };
+        Network {
+            prop: Propagators::new(&params),
+            neurons: Neurons::new(&params, &partitions),
+            ring: DelayRing::new(&params, &partitions),
+            conn,
+            step: 0,
+            params,
+            pool,
+        }
+    }
+
+    /// Advances `steps` steps in blocks no longer than the delay; returns the spikes.
+    pub fn advance(&mut self, steps: u64, block: usize) -> Vec<Spike> {
+        let block = block.clamp(1, self.ring.delay_steps as usize) as u64;
+        let end = self.step + steps;
+        let mut all = Vec::new();
+        while self.step < end {
+            let b = block.min(end - self.step) as usize;
+            all.extend(self.step_block(b));
+        }
+        all
+    }
+
+    /// One block of `steps` ≤ delay steps: integrate, then propagate.
+    pub fn step_block(&mut self, steps: usize) -> Vec<Spike> {
+        let steps = steps.clamp(1, self.ring.delay_steps as usize);
+        let Network { params, prop, conn, neurons, ring, step, pool } = self;
+        let spikes = pool.install(|| {
+            let spikes = integrate(params, prop, neurons, ring, *step, steps);
+            propagate(&spikes, conn, ring);
+            spikes
+        });
+        *step += steps as u64;
+        spikes
+    }
+
+    pub fn t_ms(&self) -> f64 {
+        self.step as f64 * self.params.dt_ms
+    }
+}

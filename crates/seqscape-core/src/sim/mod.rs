@@ -1,0 +1,1 @@
+//! The Bevy ECS layer.
