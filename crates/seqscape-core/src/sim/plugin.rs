@@ -1,0 +1,155 @@
+//! [`SimPlugin`]: inserts the network as resources and schedules its systems in `FixedUpdate`.
+
+use std::sync::Arc;
+
+use bevy::ecs::schedule::SingleThreadedExecutor;
+use bevy::prelude::*;
+
+use super::resources::*;
+use super::systems;
+use crate::model::network::{Network, thread_pool};
+use crate::model::{ParamError, Params};
+
+/// The ordered phases of one fixed tick; other plugins may add their systems to these sets.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SimSet {
+    Input,
+    Integrate,
+    Propagate,
+    Record,
+}
+
+/// Builds the network for `params` and schedules the simulation in `FixedUpdate`.
+pub struct SimPlugin {
+    pub params: Params,
+    /// Worker threads (0: all cores).
+    pub threads: usize,
+    /// Record every spike into [`SpikeRecord`].
+    pub record: bool,
+    /// Stop at the end of warm-up + duration.
+    pub stop_at_end: bool,
+}
+
+/// Validates `params` and builds the network on a pool of `threads` workers.
+pub fn build_network(params: Params, threads: usize) -> Result<(Network, Arc<rayon::ThreadPool>), ParamError> {
+    let pool = thread_pool(threads);
+    let net = Network::build(params, pool.clone())?;
+    Ok((net, pool))
+}
+
+/// Inserts (or replaces) the network's resources in `world`.
+pub fn insert_network(world: &mut World, parts: NetworkParts, pool: Arc<rayon::ThreadPool>) {
+    let n = parts.state.params.n;
+    world.insert_resource(parts.state);
+    world.insert_resource(parts.neurons);
+    world.insert_resource(parts.conn);
+    world.insert_resource(parts.ring);
+    world.insert_resource(SimPool(pool));
+    world.insert_resource(StepSpikes::default());
+    world.insert_resource(ActivityBins::new(n));
+    world.init_resource::<StimulusQueue>();
+    let enabled = world.get_resource::<SpikeRecord>().is_some_and(|r| r.enabled);
+    world.insert_resource(SpikeRecord { enabled, ..Default::default() });
+}
+
+/// Runs `ticks` fixed ticks directly (headless batch runs: no clock, no frame pacing).
+pub fn run_blocks(app: &mut App, ticks: u64) {
+    for _ in 0..ticks {
+        app.world_mut().run_schedule(FixedUpdate);
+    }
+}
+
+impl Plugin for SimPlugin {
+    fn build(&self, app: &mut App) {
+        let (net, pool) = match build_network(self.params.clone(), self.threads) {
+            Ok(x) => x,
+            Err(e) => panic!("SimPlugin needs valid parameters (validate them first): {e}"),
+        };
+        app.insert_resource(SpikeRecord { enabled: self.record, ..Default::default() });
+        let mut parts = NetworkParts::from_network(net);
+        parts.state.stop_at_end = self.stop_at_end;
+        insert_network(app.world_mut(), parts, pool);
+        app.configure_sets(FixedUpdate, (SimSet::Input, SimSet::Integrate, SimSet::Propagate, SimSet::Record).chain());
+        app.add_systems(
+            FixedUpdate,
+            (
+                systems::apply_input.in_set(SimSet::Input),
+                systems::integrate.in_set(SimSet::Integrate),
+                systems::propagate.in_set(SimSet::Propagate),
+                systems::record.in_set(SimSet::Record),
+            )
+                .chain()
+                .run_if(systems::not_finished),
+        );
+        app.edit_schedule(FixedUpdate, |s| {
+            s.set_executor(SingleThreadedExecutor::new());
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LandscapeKind, Preset};
+
+    fn headless(params: Params, threads: usize, block: usize) -> App {
+        let mut app = App::new();
+        app.add_plugins(SimPlugin { params, threads, record: true, stop_at_end: true });
+        app.world_mut().resource_mut::<SimState>().block_steps = block;
+        app
+    }
+
+    #[test]
+    fn the_plugin_reproduces_the_model_and_stops_at_the_end() {
+        let mut p = Params::new(Preset::Paper, LandscapeKind::Random, 4).unwrap();
+        p.warmup_ms = 200.0;
+        p.duration_ms = 300.0;
+        p.seed = 5;
+        let mut app = headless(p.clone(), 2, 10);
+        run_blocks(&mut app, 600); // more ticks than needed: the run condition stops at 500 ms
+        let state = app.world().resource::<SimState>();
+        assert_eq!(state.step, p.total_steps());
+        let rec = app.world().resource::<SpikeRecord>();
+        let mut net = Network::build(p.clone(), thread_pool(1)).unwrap();
+        let spikes = net.advance(p.total_steps(), 1);
+        assert!(!spikes.is_empty());
+        assert_eq!(rec.i, spikes.iter().map(|s| s.id).collect::<Vec<_>>());
+        assert_eq!(rec.t_ms, spikes.iter().map(|s| s.t_ms(p.dt_ms)).collect::<Vec<_>>());
+        // Block size 3 gives the same spikes.
+        let mut app3 = headless(p.clone(), 1, 3);
+        run_blocks(&mut app3, 2000);
+        assert_eq!(app3.world().resource::<SpikeRecord>().i, rec.i);
+        let bins = app.world().resource::<ActivityBins>();
+        assert_eq!(bins.total_spikes as usize, rec.i.len());
+        assert_eq!(bins.rate_hz.len(), 20);
+    }
+
+    #[test]
+    fn a_stimulus_makes_the_disc_fire() {
+        let mut p = Params::new(Preset::Paper, LandscapeKind::Symmetric, 5).unwrap();
+        p.mu_pa = 0.0;
+        p.sigma_pa = 0.0;
+        p.warmup_ms = 0.0;
+        p.duration_ms = 20.0;
+        let mut app = headless(p.clone(), 1, 10);
+        app.world_mut().resource_mut::<StimulusQueue>().0.push(Stimulus {
+            x: 10.0,
+            y: 0.0,
+            radius: 2.0,
+            amplitude_pa: 2000.0,
+            duration_ms: 5.0,
+        });
+        run_blocks(&mut app, 20);
+        let rec = app.world().resource::<SpikeRecord>();
+        assert!(!rec.i.is_empty());
+        let n = p.n as i64;
+        for &id in &rec.i {
+            let (x, y) = (i64::from(id) % n, i64::from(id) / n);
+            let dy = y.min(n - y);
+            assert!((x - 10).pow(2) + dy * dy <= 4, "spike outside the disc at ({x}, {y})");
+        }
+        // 13 neurons within radius 2 on the lattice.
+        let distinct: std::collections::HashSet<u32> = rec.i.iter().copied().collect();
+        assert_eq!(distinct.len(), 13);
+    }
+}
