@@ -9,8 +9,6 @@
 //! without changing the result.
 
 use std::f64::consts::PI;
-use std::ops::Range;
-
 use rand::RngExt;
 use rand_distr::{Distribution, Gamma};
 use rayon::prelude::*;
@@ -148,17 +146,77 @@ impl SynapseBuckets {
         *self = SynapseBuckets { offsets, targets };
     }
 
-    /// The buckets restricted to targets in `range`, with targets local to the range.
-    pub fn restrict(&self, range: Range<usize>) -> SynapseBuckets {
+    /// The buckets restricted to the targets of one partition, as sorted local indices.
+    pub fn restrict(&self, part: &PartLayout) -> PartBuckets {
         let mut offsets = Vec::with_capacity(self.offsets.len());
-        let mut targets = Vec::new();
-        offsets.push(0);
-        let (lo, hi) = (range.start as u32, range.end as u32);
+        let mut targets: Vec<u16> = Vec::new();
+        offsets.push(0u32);
         for s in 0..self.n_sources() {
-            targets.extend(self.targets_of(s).iter().filter(|&&t| t >= lo && t < hi).map(|&t| t - lo));
-            offsets.push(targets.len());
+            let from = targets.len();
+            targets.extend(self.targets_of(s).iter().filter_map(|&t| part.local(t as usize)).map(|l| l as u16));
+            targets[from..].sort_unstable();
+            offsets.push(targets.len() as u32);
         }
-        SynapseBuckets { offsets, targets }
+        PartBuckets { offsets, targets }
+    }
+}
+
+/// A partition of the sheet: the rows `y ≡ index (mod count)`. Interleaved rows spread every bump's
+/// targets evenly over the partitions, so each worker gets a fair share of the spikes to deliver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartLayout {
+    pub index: usize,
+    pub count: usize,
+    pub n: usize,
+}
+
+impl PartLayout {
+    /// The `count` partitions of an n×n sheet.
+    pub fn all(n: usize, count: usize) -> Vec<PartLayout> {
+        let count = count.clamp(1, n);
+        (0..count).map(|index| PartLayout { index, count, n }).collect()
+    }
+
+    /// Number of neurons in the partition.
+    pub fn len(&self) -> usize {
+        self.n.saturating_sub(self.index).div_ceil(self.count) * self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Global id (`y·n + x`) of local neuron `l`.
+    #[inline]
+    pub fn global(&self, l: usize) -> usize {
+        let (row, x) = (l / self.n, l % self.n);
+        (row * self.count + self.index) * self.n + x
+    }
+
+    /// Local index of global neuron `id`, if it belongs to this partition.
+    #[inline]
+    pub fn local(&self, id: usize) -> Option<usize> {
+        let (y, x) = (id / self.n, id % self.n);
+        (y % self.count == self.index).then(|| (y / self.count) * self.n + x)
+    }
+}
+
+/// One partition's share of the synapse buckets: for each source, its targets inside the
+/// partition as sorted local indices (the sheet has at most 256×256 neurons).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PartBuckets {
+    pub offsets: Vec<u32>,
+    pub targets: Vec<u16>,
+}
+
+impl PartBuckets {
+    #[inline]
+    pub fn targets_of(&self, source: usize) -> &[u16] {
+        &self.targets[self.offsets[source] as usize..self.offsets[source + 1] as usize]
+    }
+
+    pub fn n_synapses(&self) -> usize {
+        self.targets.len()
     }
 }
 
@@ -253,13 +311,20 @@ mod tests {
         }
         b.redraw(&p, &l, &[3, 40, 41]);
         assert_eq!(b, SynapseBuckets::build(&p, &l));
-        let half = p.n_neurons() / 2;
-        let lo = b.restrict(0..half);
-        let hi = b.restrict(half..p.n_neurons());
-        assert_eq!(lo.n_synapses() + hi.n_synapses(), b.n_synapses());
+        let parts = PartLayout::all(p.n, 3);
+        assert_eq!(parts.iter().map(|l| l.len()).sum::<usize>(), p.n_neurons());
+        for l in &parts {
+            for i in 0..l.len() {
+                assert_eq!(l.local(l.global(i)), Some(i));
+            }
+        }
+        let restricted: Vec<PartBuckets> = parts.iter().map(|l| b.restrict(l)).collect();
+        assert_eq!(restricted.iter().map(|r| r.n_synapses()).sum::<usize>(), b.n_synapses());
         for s in 0..p.n_neurons() {
-            let mut merged: Vec<u32> = lo.targets_of(s).to_vec();
-            merged.extend(hi.targets_of(s).iter().map(|&t| t + half as u32));
+            let mut merged: Vec<u32> = Vec::new();
+            for (l, r) in parts.iter().zip(&restricted) {
+                merged.extend(r.targets_of(s).iter().map(|&t| l.global(usize::from(t)) as u32));
+            }
             let mut orig = b.targets_of(s).to_vec();
             merged.sort_unstable();
             orig.sort_unstable();

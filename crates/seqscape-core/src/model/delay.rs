@@ -1,6 +1,6 @@
 //! The delay ring: per time step, the number of spikes arriving at each neuron.
 //!
-//! Counts are integers, so their sum does not depend on the order in which sources are delivered
+//! Counts are whole numbers (stored as f32, exact below 2²⁴), so their sum does not depend on the order in which sources are delivered
 //! (and hence not on the thread count). Slot `k mod L` holds the arrivals for step `k`; a slot is
 //! cleared when its step consumes it.
 
@@ -9,29 +9,29 @@
 pub struct RingBlock {
     pub slots: usize,
     pub width: usize,
-    pub counts: Vec<u32>,
+    pub counts: Vec<f32>,
 }
 
 impl RingBlock {
     pub fn new(slots: usize, width: usize) -> RingBlock {
-        RingBlock { slots, width, counts: vec![0; slots * width] }
+        RingBlock { slots, width, counts: vec![0.0; slots * width] }
     }
 
     pub fn slot(&self, step: u64) -> usize {
         (step % self.slots as u64) as usize
     }
 
-    pub fn row_mut(&mut self, step: u64) -> &mut [u32] {
+    pub fn row_mut(&mut self, step: u64) -> &mut [f32] {
         let s = self.slot(step) * self.width;
         &mut self.counts[s..s + self.width]
     }
 
-    pub fn row(&self, step: u64) -> &[u32] {
+    pub fn row(&self, step: u64) -> &[f32] {
         let s = self.slot(step) * self.width;
         &self.counts[s..s + self.width]
     }
 
     pub fn clear(&mut self) {
-        self.counts.fill(0);
+        self.counts.fill(0.0);
     }
 }

@@ -6,13 +6,12 @@
 //! integrated independently for the whole block and the spikes delivered afterwards. The results do
 //! not depend on the block size, the number of partitions or the thread count.
 
-use std::ops::Range;
 use std::sync::Arc;
 
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
-use super::connectivity::SynapseBuckets;
+use super::connectivity::{PartBuckets, PartLayout, SynapseBuckets};
 use super::delay::RingBlock;
 use super::landscape::Landscape;
 use super::neurons::{NeuronBlock, Propagators};
@@ -39,18 +38,18 @@ pub struct Connectivity {
     pub landscape: Landscape,
     pub buckets: SynapseBuckets,
     /// Per partition: the buckets restricted to the partition's targets (local ids).
-    pub parts: Vec<SynapseBuckets>,
+    pub parts: Vec<PartBuckets>,
 }
 
 impl Connectivity {
-    pub fn build(p: &Params, partitions: &[Range<usize>]) -> Connectivity {
+    pub fn build(p: &Params, partitions: &[PartLayout]) -> Connectivity {
         let landscape = Landscape::generate(p);
         let buckets = SynapseBuckets::build(p, &landscape);
         Connectivity::from_parts(landscape, buckets, partitions)
     }
 
-    pub fn from_parts(landscape: Landscape, buckets: SynapseBuckets, partitions: &[Range<usize>]) -> Connectivity {
-        let parts = partitions.par_iter().map(|r| buckets.restrict(r.clone())).collect();
+    pub fn from_parts(landscape: Landscape, buckets: SynapseBuckets, partitions: &[PartLayout]) -> Connectivity {
+        let parts = partitions.par_iter().map(|l| buckets.restrict(l)).collect();
         Connectivity { landscape, buckets, parts }
     }
 
@@ -66,21 +65,21 @@ pub struct Neurons {
 }
 
 impl Neurons {
-    pub fn new(p: &Params, partitions: &[Range<usize>]) -> Neurons {
+    pub fn new(p: &Params, partitions: &[PartLayout]) -> Neurons {
         let blocks = partitions
             .iter()
-            .map(|r| {
-                let len = r.len();
+            .map(|layout| {
+                let len = layout.len();
                 NeuronBlock {
-                    start: r.start,
+                    layout: *layout,
                     u: vec![0.0; len],
                     g: vec![0.0; len],
                     h: vec![0.0; len],
-                    refractory: vec![0; len],
+                    refractory: vec![0.0; len],
                     i_noise: vec![0.0; len],
                     i_stim: vec![0.0; len],
                     stim_steps: vec![0; len],
-                    rng: r.clone().map(|id| stream(p.seed, Purpose::Noise, id as u64)).collect(),
+                    rng: (0..len).map(|l| stream(p.seed, Purpose::Noise, layout.global(l) as u64)).collect(),
                 }
             })
             .collect();
@@ -89,7 +88,13 @@ impl Neurons {
 
     /// Membrane potentials V (mV) of all neurons, in id order.
     pub fn potentials_mv(&self, p: &Params) -> Vec<f64> {
-        self.blocks.iter().flat_map(|b| b.u.iter().map(|u| u + p.e_l_mv)).collect()
+        let mut v = vec![0.0; p.n_neurons()];
+        for b in &self.blocks {
+            for (l, u) in b.u.iter().enumerate() {
+                v[b.layout.global(l)] = u + p.e_l_mv;
+            }
+        }
+        v
     }
 
     /// Injects `amplitude_pa` for `duration_ms` into every neuron within `radius` (grid units, on
@@ -100,7 +105,7 @@ impl Neurons {
         let mut hit = 0;
         for b in &mut self.blocks {
             for i in 0..b.len() {
-                let id = b.start + i;
+                let id = b.layout.global(i);
                 let (x, y) = ((id % p.n) as f64, (id / p.n) as f64);
                 let dx = (x - cx).rem_euclid(n);
                 let dy = (y - cy).rem_euclid(n);
@@ -124,16 +129,15 @@ pub struct DelayRing {
 }
 
 impl DelayRing {
-    pub fn new(p: &Params, partitions: &[Range<usize>]) -> DelayRing {
+    pub fn new(p: &Params, partitions: &[PartLayout]) -> DelayRing {
         let d = p.delay_steps();
-        DelayRing { delay_steps: d as u64, blocks: partitions.iter().map(|r| RingBlock::new(2 * d, r.len())).collect() }
+        DelayRing { delay_steps: d as u64, blocks: partitions.iter().map(|l| RingBlock::new(2 * d, l.len())).collect() }
     }
 }
 
-/// Splits the n×n sheet into `count` bands of whole rows.
-pub fn partition_rows(n: usize, count: usize) -> Vec<Range<usize>> {
-    let count = count.clamp(1, n);
-    (0..count).map(|k| (k * n / count) * n..((k + 1) * n / count) * n).collect()
+/// Splits the n×n sheet into `count` partitions of interleaved rows.
+pub fn partition_rows(n: usize, count: usize) -> Vec<PartLayout> {
+    PartLayout::all(n, count)
 }
 
 /// Mean and standard deviation of the background current at `step` (warm-up: first half μ = 0 and
@@ -154,7 +158,6 @@ pub fn integrate_block(
 ) {
     let noise_steps = p.noise_steps();
     let white_scale = (p.noise_dt_ms / p.dt_ms).sqrt();
-    let len = nb.len();
     let mut stim_active = nb.stim_steps.iter().any(|&s| s > 0);
     for k in first_step..first_step + steps as u64 {
         let (mu, sigma) = noise_at(p, k);
@@ -175,24 +178,10 @@ pub fn integrate_block(
             }
         }
         let row = ring.row_mut(k);
-        let (u, g, h, refr) = (&mut nb.u[..len], &mut nb.g[..len], &mut nb.h[..len], &mut nb.refractory[..len]);
-        let (i_noise, i_stim, row) = (&nb.i_noise[..len], &nb.i_stim[..len], &mut row[..len]);
-        for i in 0..len {
-            let (uu, gg, hh) = (u[i], g[i], h[i]);
-            let u_new = prop.p33 * uu + prop.p30 * (i_noise[i] + i_stim[i]) + prop.p31 * hh + prop.p32 * gg;
-            g[i] = prop.p22 * gg + prop.p21 * hh;
-            h[i] = prop.p11 * hh + prop.h_jump * f64::from(row[i]);
-            row[i] = 0;
-            let r = refr[i];
-            if r > 0 {
-                refr[i] = r - 1;
-            } else if u_new >= prop.theta_rel {
-                u[i] = prop.reset_rel;
-                refr[i] = prop.refractory_steps;
-                spikes.push(Spike { step: k, id: (nb.start + i) as u32 });
-            } else {
-                u[i] = u_new;
-            }
+        if stim_active {
+            update_neurons::<true>(prop, nb, row, k, spikes);
+        } else {
+            update_neurons::<false>(prop, nb, row, k, spikes);
         }
         if stim_active {
             stim_active = false;
@@ -208,6 +197,75 @@ pub fn integrate_block(
             }
         }
     }
+}
+
+/// Neurons per chunk of the update: small enough that the threshold scan after a crossing is cheap.
+const CHUNK: usize = 256;
+
+/// One step for every neuron of a block: the linear dynamics in vectorisable chunks, then the
+/// threshold only in chunks where some potential reached it.
+fn update_neurons<const STIM: bool>(prop: &Propagators, nb: &mut NeuronBlock, row: &mut [f32], k: u64, spikes: &mut Vec<Spike>) {
+    let len = nb.u.len();
+    let mut from = 0;
+    while from < len {
+        let to = (from + CHUNK).min(len);
+        let crossed = update_slices::<STIM>(
+            prop,
+            &mut nb.u[from..to],
+            &mut nb.g[from..to],
+            &mut nb.h[from..to],
+            &mut nb.refractory[from..to],
+            &nb.i_noise[from..to],
+            &nb.i_stim[from..to],
+            &mut row[from..to],
+        );
+        if crossed {
+            for l in from..to {
+                if nb.u[l] >= prop.theta_rel {
+                    nb.u[l] = prop.reset_rel;
+                    nb.refractory[l] = f64::from(prop.refractory_steps);
+                    spikes.push(Spike { step: k, id: nb.layout.global(l) as u32 });
+                }
+            }
+        }
+        from = to;
+    }
+}
+
+/// The linear part of one step (no threshold): refractory neurons keep their potential, every alpha
+/// state decays and takes this step's arrivals, which are cleared. Returns whether any potential
+/// reached the threshold.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn update_slices<const STIM: bool>(
+    prop: &Propagators,
+    u: &mut [f64],
+    g: &mut [f64],
+    h: &mut [f64],
+    refr: &mut [f64],
+    i_noise: &[f64],
+    i_stim: &[f64],
+    row: &mut [f32],
+) -> bool {
+    let len = u.len();
+    let (g, h, refr, i_noise, i_stim, row) =
+        (&mut g[..len], &mut h[..len], &mut refr[..len], &i_noise[..len], &i_stim[..len], &mut row[..len]);
+    let Propagators { p11, p21, p22, p30, p31, p32, p33, h_jump, theta_rel, .. } = *prop;
+    let mut crossed = 0u64;
+    for i in 0..len {
+        let (uu, gg, hh) = (u[i], g[i], h[i]);
+        let i_ext = if STIM { i_noise[i] + i_stim[i] } else { i_noise[i] };
+        let u_new = p33 * uu + p30 * i_ext + p31 * hh + p32 * gg;
+        g[i] = p22 * gg + p21 * hh;
+        h[i] = p11 * hh + h_jump * f64::from(row[i]);
+        row[i] = 0.0;
+        let r = refr[i];
+        let v = if r > 0.5 { uu } else { u_new };
+        u[i] = v;
+        crossed |= u64::from(v >= theta_rel);
+        refr[i] = if r > 0.5 { r - 1.0 } else { 0.0 };
+    }
+    crossed != 0
 }
 
 /// Integrates every partition for `steps` steps in parallel; returns the spikes sorted by (step, id).
@@ -232,13 +290,30 @@ pub fn integrate(p: &Params, prop: &Propagators, neurons: &mut Neurons, ring: &m
 pub fn propagate(spikes: &[Spike], conn: &Connectivity, ring: &mut DelayRing) {
     let delay = ring.delay_steps;
     ring.blocks.par_iter_mut().zip(conn.parts.par_iter()).for_each(|(rb, b)| {
-        for s in spikes {
+        for (k, s) in spikes.iter().enumerate() {
+            if let Some(next) = spikes.get(k + 2) {
+                prefetch(b.targets_of(next.id as usize));
+            }
             let row = rb.row_mut(s.step + delay);
             for &t in b.targets_of(s.id as usize) {
-                row[t as usize] += 1;
+                row[usize::from(t)] += 1.0;
             }
         }
     });
+}
+
+/// Asks the cache for the first lines of a bucket that will be read soon.
+#[inline(always)]
+fn prefetch(targets: &[u16]) {
+    #[cfg(target_arch = "x86_64")]
+    for chunk in targets.chunks(32).take(4) {
+        // SAFETY: prefetching is a hint; the address lies inside a live slice.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(chunk.as_ptr().cast());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = targets;
 }
 
 /// A complete network with its own thread pool: the model's one-stop API (the ECS layer holds the
@@ -263,10 +338,10 @@ pub fn thread_pool(threads: usize) -> Arc<rayon::ThreadPool> {
     Arc::new(b.build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one thread")))
 }
 
-/// How many partitions to split the sheet into for `threads` workers: several per worker, so that
-/// localised bumps of activity still spread their work over all workers.
+/// How many partitions to split the sheet into for `threads` workers: one each (interleaved rows
+/// already balance the work).
 pub fn partition_count(n: usize, threads: usize) -> usize {
-    (4 * threads.max(1)).min(n)
+    threads.max(1).min(n)
 }
 
 impl Network {

@@ -65,15 +65,15 @@ impl Propagators {
 /// The state of a contiguous range of neurons (one partition of the sheet).
 #[derive(Clone, Debug)]
 pub struct NeuronBlock {
-    /// First neuron id of the range.
-    pub start: usize,
+    /// Which neurons of the sheet this block holds.
+    pub layout: super::connectivity::PartLayout,
     /// Membrane potential relative to E_L, mV.
     pub u: Vec<f64>,
     /// Alpha state, in units where one spike's current peaks at g = 1.
     pub g: Vec<f64>,
     pub h: Vec<f64>,
-    /// Steps left in the refractory period.
-    pub refractory: Vec<u32>,
+    /// Steps left in the refractory period (a whole number, kept as f64 so the update vectorises).
+    pub refractory: Vec<f64>,
     /// Background current currently held, pA.
     pub i_noise: Vec<f64>,
     /// Extra current from a stimulus, pA, and the steps it still lasts.
@@ -92,9 +92,6 @@ impl NeuronBlock {
         self.u.is_empty()
     }
 
-    pub fn range(&self) -> std::ops::Range<usize> {
-        self.start..self.start + self.len()
-    }
 
     /// Synaptic current of local neuron `i`, pA.
     pub fn syn_current(&self, i: usize, prop: &Propagators) -> f64 {

@@ -302,8 +302,8 @@ impl Params {
         if !(1..=5).contains(&self.scale_down) {
             return Err(ParamError::new("scale-down", self.scale_down, "an integer from 1 to 5"));
         }
-        if !(4..=1000).contains(&self.n) {
-            return Err(ParamError::new("n", self.n, "a grid side from 4 to 1000"));
+        if !(4..=256).contains(&self.n) {
+            return Err(ParamError::new("n", self.n, "a grid side from 4 to 256"));
         }
         if self.out_degree == 0 || self.out_degree > 100_000 {
             return Err(ParamError::new("out-degree", self.out_degree, "an integer from 1 to 100000"));

@@ -2,9 +2,11 @@
 //! systems (input → integrate → propagate → record). Headless runs and the window use the same
 //! [`SimPlugin`].
 
+mod batch;
 mod plugin;
 mod resources;
 mod systems;
 
-pub use plugin::{SimPlugin, SimSet, build_network, insert_network, run_blocks};
+pub use batch::{BatchRun, run_batch};
+pub use plugin::{SimPlugin, SimSet, build_network, insert_network, run_blocks, run_ticks};
 pub use resources::*;

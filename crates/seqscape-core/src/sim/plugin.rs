@@ -54,8 +54,13 @@ pub fn insert_network(world: &mut World, parts: NetworkParts, pool: Arc<rayon::T
 
 /// Runs `ticks` fixed ticks directly (headless batch runs: no clock, no frame pacing).
 pub fn run_blocks(app: &mut App, ticks: u64) {
+    run_ticks(app.world_mut(), ticks);
+}
+
+/// Runs `ticks` fixed ticks of `world`'s simulation.
+pub fn run_ticks(world: &mut World, ticks: u64) {
     for _ in 0..ticks {
-        app.world_mut().run_schedule(FixedUpdate);
+        world.run_schedule(FixedUpdate);
     }
 }
 
