@@ -117,6 +117,7 @@ fn landscapes(name: &str) -> Result<Vec<LandscapeKind>, UserError> {
 pub fn figure(args: FigureArgs) -> Result<(), UserError> {
     let kinds = landscapes(&args.landscape)?;
     let threads = args.model.threads()?;
+    let dbscan = args.dbscan.params()?;
     let all_params: Vec<Params> = kinds.iter().map(|&k| args.model.params(k)).collect::<Result<_, _>>()?;
     prepare_out_dir(&args.out)?;
     let mut panels = Vec::new();
@@ -129,6 +130,10 @@ pub fn figure(args: FigureArgs) -> Result<(), UserError> {
         write_run(&dir, &run)?;
         let (from, to) = run.window_ms();
         eprintln!("{name}: {} spikes, simulated in {:.2} s", run.i.len(), run.sim_s);
+        match crate::sequences::analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), &dbscan, name) {
+            Ok(report) => eprintln!("{name}: {}", crate::sequences::summary_line(&report)),
+            Err(e) => eprintln!("{name}: no sequence analysis: {}", e.0),
+        }
         panels.push(Fig2Panel {
             landscape: name.to_string(),
             n: run.params.n,

@@ -147,3 +147,62 @@ fn figure_writes_fig2_and_the_activity_animation() {
     assert_eq!(frames, 10, "250 ms after the warm-up in 25 ms frames");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn analyze_finds_sequences_moving_along_a_homogeneous_landscape() {
+    let dir = scratch("analyze");
+    let d = dir.to_str().unwrap();
+    run_ok(&["run", "--landscape", "homogeneous", "--scale-down", "2", "--duration-ms", "1500", "--out", d]);
+    run_ok(&["analyze", d]);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sequences.json")).unwrap()).unwrap();
+    let s = &v["summary"];
+    assert!(s["n_clusters"].as_u64().unwrap() >= 3, "{s}");
+    assert_eq!(s["wrap"], true);
+    let dir_deg = s["direction_mean_deg"].as_f64().unwrap();
+    assert!((dir_deg - 135.0).abs() < 15.0, "mean direction {dir_deg}");
+    assert!(s["speed_grid_per_s"]["median"].as_f64().unwrap() > 10.0);
+    assert!(v["clusters"].as_array().unwrap().len() as u64 == s["n_clusters"].as_u64().unwrap());
+    let png = image::open(dir.join("sequences.png")).unwrap();
+    assert!(png.width() > 600);
+    // Without the wrap the same spikes split into at least as many clusters.
+    run_ok(&["analyze", d, "--no-wrap"]);
+    let w: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sequences.json")).unwrap()).unwrap();
+    assert_eq!(w["summary"]["wrap"], false);
+    assert!(w["summary"]["n_clusters"].as_u64() >= s["n_clusters"].as_u64());
+
+    for (args, word) in [
+        (vec!["analyze", d, "--eps", "0"], "eps"),
+        (vec!["analyze", d, "--eps", "-1"], "eps"),
+        (vec!["analyze", d, "--from-ms", "900", "--to-ms", "800"], "window"),
+        (vec!["analyze", d, "--from-ms", "1", "--to-ms", "2"], "no spikes"),
+        (vec!["analyze", "/nonexistent/folder"], "spikes.npz"),
+    ] {
+        let out = bin().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(word), "{args:?}: '{stderr}' should name {word}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sweep_writes_one_run_per_value_and_landscape() {
+    let dir = scratch("sweep");
+    run_ok(&["sweep", "shift", "--values", "0,1", "--scale-down", "4", "--duration-ms", "400", "--out", dir.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sweep.json")).unwrap()).unwrap();
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 4);
+    let shifts: Vec<f64> = runs.iter().map(|r| r["shift"].as_f64().unwrap()).collect();
+    assert_eq!(shifts, vec![0.0, 1.0, 0.0, 1.0]);
+    assert_eq!(runs[0]["landscape"], "homogeneous");
+    assert_eq!(runs[3]["landscape"], "perlin");
+    for r in runs {
+        assert!(dir.join(r["folder"].as_str().unwrap()).join("spikes.npz").is_file());
+    }
+    assert!(image::open(dir.join("sweep.png")).is_ok());
+    assert!(std::fs::read_to_string(dir.join("sweep.svg")).unwrap().contains("<svg"));
+    let bad = bin().args(["sweep", "shift", "--values", "a,b", "--out", dir.to_str().unwrap()]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

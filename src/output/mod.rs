@@ -11,6 +11,8 @@ pub mod figure;
 pub mod gif;
 pub mod npy;
 pub mod raster;
+pub mod sequences_figure;
+pub mod sweep_figure;
 
 use std::fmt;
 use std::io;

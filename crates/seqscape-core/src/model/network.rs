@@ -75,7 +75,7 @@ impl Neurons {
                     u: vec![0.0; len],
                     g: vec![0.0; len],
                     h: vec![0.0; len],
-                    refractory: vec![0.0; len],
+                    refractory: Vec::new(),
                     i_noise: vec![0.0; len],
                     i_stim: vec![0.0; len],
                     stim_steps: vec![0; len],
@@ -159,6 +159,8 @@ pub fn integrate_block(
     let noise_steps = p.noise_steps();
     let white_scale = (p.noise_dt_ms / p.dt_ms).sqrt();
     let mut stim_active = nb.stim_steps.iter().any(|&s| s > 0);
+    let wide = wide_update();
+    let mut crossed = Vec::with_capacity(nb.u.len().div_ceil(CHUNK));
     for k in first_step..first_step + steps as u64 {
         let (mu, sigma) = noise_at(p, k);
         match p.noise {
@@ -179,9 +181,9 @@ pub fn integrate_block(
         }
         let row = ring.row_mut(k);
         if stim_active {
-            update_neurons::<true>(prop, nb, row, k, spikes);
+            update_neurons::<true>(prop, nb, row, k, spikes, &mut crossed, wide);
         } else {
-            update_neurons::<false>(prop, nb, row, k, spikes);
+            update_neurons::<false>(prop, nb, row, k, spikes, &mut crossed, wide);
         }
         if stim_active {
             stim_active = false;
@@ -202,68 +204,135 @@ pub fn integrate_block(
 /// Neurons per chunk of the update: small enough that the threshold scan after a crossing is cheap.
 const CHUNK: usize = 256;
 
-/// One step for every neuron of a block: the linear dynamics in vectorisable chunks, then the
-/// threshold only in chunks where some potential reached it.
-fn update_neurons<const STIM: bool>(prop: &Propagators, nb: &mut NeuronBlock, row: &mut [f32], k: u64, spikes: &mut Vec<Spike>) {
+/// One step for every neuron of a block: the linear dynamics in vectorisable chunks, the refractory
+/// clamp for the few neurons that need it, then the threshold only in chunks where some potential
+/// reached it.
+fn update_neurons<const STIM: bool>(
+    prop: &Propagators,
+    nb: &mut NeuronBlock,
+    row: &mut [f32],
+    k: u64,
+    spikes: &mut Vec<Spike>,
+    crossed: &mut Vec<bool>,
+    wide: bool,
+) {
     let len = nb.u.len();
+    crossed.clear();
     let mut from = 0;
     while from < len {
         let to = (from + CHUNK).min(len);
-        let crossed = update_slices::<STIM>(
+        crossed.push(update_slices::<STIM>(
             prop,
             &mut nb.u[from..to],
             &mut nb.g[from..to],
             &mut nb.h[from..to],
-            &mut nb.refractory[from..to],
             &nb.i_noise[from..to],
             &nb.i_stim[from..to],
             &mut row[from..to],
-        );
-        if crossed {
-            for l in from..to {
+            wide,
+        ));
+        from = to;
+    }
+    // Refractory neurons stay at the reset potential.
+    let reset = prop.reset_rel;
+    let u = &mut nb.u;
+    nb.refractory.retain_mut(|(l, left)| {
+        u[*l as usize] = reset;
+        *left -= 1;
+        *left > 0
+    });
+    for (c, &hit) in crossed.iter().enumerate() {
+        if hit {
+            for l in c * CHUNK..((c + 1) * CHUNK).min(len) {
                 if nb.u[l] >= prop.theta_rel {
-                    nb.u[l] = prop.reset_rel;
-                    nb.refractory[l] = f64::from(prop.refractory_steps);
+                    nb.u[l] = reset;
+                    if prop.refractory_steps > 0 {
+                        nb.refractory.push((l as u32, prop.refractory_steps));
+                    }
                     spikes.push(Spike { step: k, id: nb.layout.global(l) as u32 });
                 }
             }
         }
-        from = to;
     }
 }
 
-/// The linear part of one step (no threshold): refractory neurons keep their potential, every alpha
-/// state decays and takes this step's arrivals, which are cleared. Returns whether any potential
-/// reached the threshold.
-#[inline(never)]
+/// The linear part of one step for a chunk (no threshold, no refractoriness): every potential and
+/// alpha state advances with the exact propagators and takes this step's arrivals, which are
+/// cleared. Returns whether any potential reached the threshold. `wide` selects the AVX2 build of
+/// the same code where the processor has it.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn update_slices<const STIM: bool>(
     prop: &Propagators,
     u: &mut [f64],
     g: &mut [f64],
     h: &mut [f64],
-    refr: &mut [f64],
+    i_noise: &[f64],
+    i_stim: &[f64],
+    row: &mut [f32],
+    wide: bool,
+) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if wide {
+        // SAFETY: `wide` is only set after `is_x86_feature_detected!("avx2")` returned true.
+        return unsafe { update_slices_avx2::<STIM>(prop, u, g, h, i_noise, i_stim, row) };
+    }
+    let _ = wide;
+    update_slices_body::<STIM>(prop, u, g, h, i_noise, i_stim, row)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn update_slices_avx2<const STIM: bool>(
+    prop: &Propagators,
+    u: &mut [f64],
+    g: &mut [f64],
+    h: &mut [f64],
+    i_noise: &[f64],
+    i_stim: &[f64],
+    row: &mut [f32],
+) -> bool {
+    update_slices_body::<STIM>(prop, u, g, h, i_noise, i_stim, row)
+}
+
+/// Whether the wide (AVX2) update can run here.
+fn wide_update() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn update_slices_body<const STIM: bool>(
+    prop: &Propagators,
+    u: &mut [f64],
+    g: &mut [f64],
+    h: &mut [f64],
     i_noise: &[f64],
     i_stim: &[f64],
     row: &mut [f32],
 ) -> bool {
     let len = u.len();
-    let (g, h, refr, i_noise, i_stim, row) =
-        (&mut g[..len], &mut h[..len], &mut refr[..len], &i_noise[..len], &i_stim[..len], &mut row[..len]);
+    let (g, h, i_noise, row) = (&mut g[..len], &mut h[..len], &i_noise[..len], &mut row[..len]);
+    let i_stim = if STIM { &i_stim[..len] } else { i_stim };
     let Propagators { p11, p21, p22, p30, p31, p32, p33, h_jump, theta_rel, .. } = *prop;
     let mut crossed = 0u64;
     for i in 0..len {
         let (uu, gg, hh) = (u[i], g[i], h[i]);
         let i_ext = if STIM { i_noise[i] + i_stim[i] } else { i_noise[i] };
-        let u_new = p33 * uu + p30 * i_ext + p31 * hh + p32 * gg;
+        let v = p33 * uu + p30 * i_ext + p31 * hh + p32 * gg;
         g[i] = p22 * gg + p21 * hh;
         h[i] = p11 * hh + h_jump * f64::from(row[i]);
         row[i] = 0.0;
-        let r = refr[i];
-        let v = if r > 0.5 { uu } else { u_new };
         u[i] = v;
         crossed |= u64::from(v >= theta_rel);
-        refr[i] = if r > 0.5 { r - 1.0 } else { 0.0 };
     }
     crossed != 0
 }

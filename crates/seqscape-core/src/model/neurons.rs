@@ -72,8 +72,9 @@ pub struct NeuronBlock {
     /// Alpha state, in units where one spike's current peaks at g = 1.
     pub g: Vec<f64>,
     pub h: Vec<f64>,
-    /// Steps left in the refractory period (a whole number, kept as f64 so the update vectorises).
-    pub refractory: Vec<f64>,
+    /// The refractory neurons: (local index, steps left). Few at any time, so they are clamped after
+    /// the vectorised update instead of inside it.
+    pub refractory: Vec<(u32, u32)>,
     /// Background current currently held, pA.
     pub i_noise: Vec<f64>,
     /// Extra current from a stimulus, pA, and the steps it still lasts.
@@ -92,6 +93,11 @@ impl NeuronBlock {
         self.u.is_empty()
     }
 
+
+    /// Steps local neuron `l` still stays refractory.
+    pub fn refractory_left(&self, l: usize) -> u32 {
+        self.refractory.iter().find(|(i, _)| *i as usize == l).map_or(0, |&(_, left)| left)
+    }
 
     /// Synaptic current of local neuron `i`, pA.
     pub fn syn_current(&self, i: usize, prop: &Propagators) -> f64 {

@@ -110,8 +110,8 @@ fn refractory_period_clamps_the_membrane() {
             let s = net.advance(1, 1);
             times.extend(s.iter().filter(|s| s.id == 3).map(|s| s.step));
             let v = net.neurons.potentials_mv(&p)[3];
-            let r = net.neurons.blocks[0].refractory[3];
-            if r > 0.0 {
+            let r = net.neurons.blocks[0].refractory_left(3);
+            if r > 0 {
                 assert_eq!(v, p.v_reset_mv);
             }
         }

@@ -1,0 +1,261 @@
+//! The sequence commands: `analyze` (DBSCAN clusters, tracks and their summary for a run folder)
+//! and `sweep` (the paper's shift and Perlin-size sweeps, Figs. 5 and 6).
+
+use std::path::{Path, PathBuf};
+
+use seqscape_core::analysis::{DbscanParams, SequenceReport, analyze};
+use seqscape_core::model::{LandscapeKind, Params};
+use seqscape_core::sim::BatchRun;
+
+use crate::cli::{AnalyzeArgs, DbscanArgs, ModelArgs, SweepArgs, SweepWhat, UserError};
+use crate::commands::{prepare_out_dir, simulate, write_run};
+use crate::output::atomic::write_bytes_atomic;
+use crate::output::npy::read_npz;
+use crate::output::sequences_figure::write_sequences_figure;
+use crate::output::sweep_figure::{SweepEntry, SweepKind, write_sweep_figure};
+
+impl DbscanArgs {
+    /// The DBSCAN parameters, checked.
+    pub fn params(&self) -> Result<DbscanParams, UserError> {
+        let p = DbscanParams { td_ms: self.td_ms, eps: self.eps, min_samples: self.min_samples, wrap: !self.no_wrap };
+        p.validate()?;
+        Ok(p)
+    }
+}
+
+/// Analyses spikes in [from_ms, to_ms) and writes `sequences.json` and `sequences.png` into `dir`.
+pub fn analyze_and_write(
+    dir: &Path,
+    i: &[u32],
+    t_ms: &[f64],
+    n: usize,
+    window: (f64, f64),
+    dbscan: &DbscanParams,
+    title: &str,
+) -> Result<SequenceReport, UserError> {
+    let report = analyze(i, t_ms, n, window.0, window.1, dbscan)?;
+    let json = serde_json::json!({
+        "program": "seqscape",
+        "version": env!("CARGO_PKG_VERSION"),
+        "n": n,
+        "summary": report.summary,
+        "clusters": report.clusters,
+        "tracks": report.tracks,
+    });
+    let r = report.spike_range.clone();
+    write_bytes_atomic(&dir.join("sequences.json"), serde_json::to_string_pretty(&json)?.as_bytes())?;
+    write_sequences_figure(&report, &i[r.clone()], &t_ms[r], n, title, &dir.join("sequences.png"))?;
+    Ok(report)
+}
+
+/// One line summarising a report.
+pub fn summary_line(report: &SequenceReport) -> String {
+    let s = &report.summary;
+    format!(
+        "{} clusters ({:.2}/s, {} wrap), {:.1} [{:.1}, {:.1}] sequences per 1 s window, speed {:.1} grid/s = {:.2} grid/25 ms, direction {:.0}° (R = {:.2})",
+        s.n_clusters,
+        s.clusters_per_s,
+        if s.wrap { "with" } else { "without" },
+        s.sequences_per_window.median,
+        s.sequences_per_window.q25,
+        s.sequences_per_window.q75,
+        s.speed_grid_per_s.median,
+        s.speed_paper_units.median,
+        s.direction_mean_deg,
+        s.direction_resultant_length,
+    )
+}
+
+pub fn analyze_dir(args: AnalyzeArgs) -> Result<(), UserError> {
+    let dbscan = args.dbscan.params()?;
+    let dir = &args.dir;
+    let params_path = dir.join("params.json");
+    let spikes_path = dir.join("spikes.npz");
+    if !spikes_path.is_file() || !params_path.is_file() {
+        return Err(UserError(format!(
+            "'{}' has no spikes.npz and params.json; point to a folder written by 'seqscape run --out DIR'",
+            dir.display()
+        )));
+    }
+    let params: serde_json::Value = serde_json::from_slice(&std::fs::read(&params_path)?)
+        .map_err(|e| UserError(format!("cannot read '{}': {e}; rewrite it with 'seqscape run'", params_path.display())))?;
+    let field = |name: &str| {
+        params[name].as_f64().ok_or_else(|| {
+            UserError(format!("'{}' lacks '{name}'; rewrite it with 'seqscape run'", params_path.display()))
+        })
+    };
+    let n = field("n")? as usize;
+    let warmup = field("warmup_ms")?;
+    let duration = field("duration_ms")?;
+    let from = args.from_ms.unwrap_or(warmup);
+    let to = args.to_ms.unwrap_or(warmup + duration + 1e-6);
+    if !(from.is_finite() && to.is_finite() && to > from) {
+        return Err(UserError(format!("empty time window [{from}, {to}) ms: pass --from-ms below --to-ms")));
+    }
+    let npz = read_npz(&spikes_path)?;
+    let i = npz.get_as::<u32>("i")?;
+    let t = npz.get_as::<f64>("t_ms")?;
+    let title = params["landscape"].as_str().unwrap_or("run").to_string();
+    let report = analyze_and_write(dir, i, t, n, (from, to), &dbscan, &title)?;
+    eprintln!("{}: {}", dir.display(), summary_line(&report));
+    Ok(())
+}
+
+/// Per-window sequence counts: clusters overlapping each 1 s window stepped by 100 ms.
+fn sequences_per_window(report: &SequenceReport) -> Vec<f64> {
+    let (from, to) = (report.summary.from_ms, report.summary.to_ms);
+    let mut out = Vec::new();
+    let mut start = from;
+    while start + 1000.0 <= to + 1e-9 {
+        let end = start + 1000.0;
+        out.push(report.clusters.iter().filter(|c| c.start_ms < end && c.end_ms >= start).count() as f64);
+        start += 100.0;
+    }
+    out
+}
+
+/// Absolute change of direction between successive steps of every track, degrees.
+fn direction_changes(report: &SequenceReport) -> Vec<f64> {
+    let mut out = Vec::new();
+    for track in &report.tracks {
+        for w in track.steps.windows(2) {
+            let d = (w[1].direction_deg - w[0].direction_deg).rem_euclid(360.0);
+            out.push(d.min(360.0 - d));
+        }
+    }
+    out
+}
+
+/// One configuration of a sweep.
+struct SweepJob {
+    landscape: LandscapeKind,
+    label: String,
+    x: f64,
+    params: Params,
+}
+
+fn sweep_jobs(args: &SweepArgs) -> Result<(SweepKind, Vec<SweepJob>), UserError> {
+    let values: Vec<f64> = args
+        .values
+        .split(',')
+        .map(|v| v.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| UserError(format!("invalid values '{}': expected numbers separated by commas, e.g. 0,1,2", args.values)))?;
+    if values.is_empty() {
+        return Err(UserError("invalid values '': expected numbers separated by commas".into()));
+    }
+    let make = |landscape: LandscapeKind, model: &ModelArgs| model.params(landscape);
+    let mut jobs = Vec::new();
+    let kind = match args.what {
+        SweepWhat::Shift => {
+            for landscape in [LandscapeKind::Homogeneous, LandscapeKind::Perlin] {
+                for &v in &values {
+                    let mut m = args.model.clone();
+                    m.shift = Some(v);
+                    jobs.push(SweepJob { landscape, label: format!("{v}"), x: v, params: make(landscape, &m)? });
+                }
+            }
+            SweepKind::Shift
+        }
+        SweepWhat::PerlinSize => {
+            let mut x = 0.0;
+            if !args.no_ends {
+                jobs.push(SweepJob {
+                    landscape: LandscapeKind::Homogeneous,
+                    label: "homogeneous".into(),
+                    x,
+                    params: make(LandscapeKind::Homogeneous, &args.model)?,
+                });
+                x += 1.0;
+            }
+            for &v in &values {
+                let mut m = args.model.clone();
+                m.perlin_size = Some(v);
+                jobs.push(SweepJob { landscape: LandscapeKind::Perlin, label: format!("{v}"), x, params: make(LandscapeKind::Perlin, &m)? });
+                x += 1.0;
+            }
+            if !args.no_ends {
+                jobs.push(SweepJob { landscape: LandscapeKind::Random, label: "random".into(), x, params: make(LandscapeKind::Random, &args.model)? });
+            }
+            SweepKind::PerlinSize
+        }
+    };
+    Ok((kind, jobs))
+}
+
+pub fn sweep(args: SweepArgs) -> Result<(), UserError> {
+    let dbscan = args.dbscan.params()?;
+    let threads = args.model.threads()?;
+    let (kind, jobs) = sweep_jobs(&args)?;
+    prepare_out_dir(&args.out)?;
+    // Independent runs in parallel, one worker thread each: both cores stay busy without
+    // synchronising inside a run.
+    let workers = if threads > 0 { threads } else { std::thread::available_parallelism().map_or(1, |n| n.get()) };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    type Outcome = Result<(SweepEntry, serde_json::Value), UserError>;
+    let results: Vec<std::sync::Mutex<Option<Outcome>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(jobs.len()) {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(job) = jobs.get(k) else { break };
+                    let outcome = run_sweep_job(job, &args.out, &dbscan);
+                    if let Ok(mut slot) = results[k].lock() {
+                        *slot = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    let mut entries = Vec::new();
+    let mut rows = Vec::new();
+    for slot in results {
+        let outcome = slot.into_inner().ok().flatten().unwrap_or_else(|| Err(UserError("a sweep run did not finish".into())));
+        let (entry, row) = outcome?;
+        entries.push(entry);
+        rows.push(row);
+    }
+    let json = serde_json::json!({
+        "program": "seqscape",
+        "version": env!("CARGO_PKG_VERSION"),
+        "sweep": match kind { SweepKind::Shift => "shift", SweepKind::PerlinSize => "perlin-size" },
+        "dbscan": dbscan,
+        "speed_formula": "speed_paper_units = |centroid displacement over a 10 ms step| / 25 ms (the unit of the paper's plots); speed_grid_per_s = the same displacement / 10 ms",
+        "runs": rows,
+    });
+    write_sweep_figure(kind, &entries, &args.out.join("sweep.png"), &args.out.join("sweep.svg"))?;
+    write_bytes_atomic(&args.out.join("sweep.json"), serde_json::to_string_pretty(&json)?.as_bytes())?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}
+
+fn run_sweep_job(job: &SweepJob, out: &Path, dbscan: &DbscanParams) -> Result<(SweepEntry, serde_json::Value), UserError> {
+    let name = format!("{}-{}", job.landscape.name(), job.label.replace(['/', ' '], "_"));
+    let dir: PathBuf = out.join(&name);
+    prepare_out_dir(&dir)?;
+    let run: BatchRun = simulate(job.params.clone(), 1, &name)?;
+    write_run(&dir, &run)?;
+    let (from, to) = run.window_ms();
+    let report = analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), dbscan, &name)?;
+    eprintln!("{name}: {}", summary_line(&report));
+    let speeds: Vec<f64> = report.tracks.iter().flat_map(|t| t.steps.iter().map(|s| s.speed_paper_units)).collect();
+    let entry = SweepEntry {
+        label: job.label.clone(),
+        x: job.x,
+        landscape: job.landscape.name().to_string(),
+        speeds_paper_units: speeds,
+        sequences_per_window: sequences_per_window(&report),
+        direction_change_deg: direction_changes(&report),
+        clusters_per_s: report.summary.clusters_per_s,
+    };
+    let row = serde_json::json!({
+        "landscape": job.landscape.name(),
+        "label": job.label,
+        "shift": job.params.shift,
+        "perlin_size": job.params.perlin_size,
+        "folder": name,
+        "summary": report.summary,
+    });
+    Ok((entry, row))
+}
