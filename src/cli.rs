@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use seqscape_core::model::{LandscapeKind, Params, Preset};
 
-use crate::commands;
+use crate::{commands, sequences};
 
 /// Simulate, show and record the spatio-temporal sequences of Spreizer, Aertsen & Kumar (2019).
 #[derive(Parser, Debug)]
@@ -23,12 +23,78 @@ pub enum Command {
     Figure(FigureArgs),
     /// Measure build time, simulation speed and memory.
     Bench(BenchArgs),
+    /// Open the interactive window (also what 'seqscape' without a command does).
+    App(crate::app::AppArgs),
+    /// Record a GIF or MP4 of the activity without a window.
+    Record(crate::record::RecordArgs),
+    /// Detect and track sequences in a run folder (DBSCAN on spikes as points (t/td, x, y)).
+    Analyze(AnalyzeArgs),
+    /// The paper's sweeps: shift R (Fig. 5) or Perlin size (Fig. 6), with sequence statistics.
+    Sweep(SweepArgs),
+}
+
+/// DBSCAN options shared by `analyze` and `sweep`.
+#[derive(Args, Debug, Clone)]
+pub struct DbscanArgs {
+    /// Time scale: spikes are points (t/td, x, y).
+    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true)]
+    pub td_ms: f64,
+    /// Neighbourhood radius in grid units.
+    #[arg(long, default_value_t = 3.0, allow_negative_numbers = true)]
+    pub eps: f64,
+    /// Points (the point itself included) within eps that make a core point.
+    #[arg(long, default_value_t = 20)]
+    pub min_samples: usize,
+    /// Do not wrap the torus (the authors' counting for Figs. 2, 5 and 6; roughly doubles the count).
+    #[arg(long)]
+    pub no_wrap: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// A folder written by 'seqscape run'.
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub dbscan: DbscanArgs,
+    /// Start of the analysed window, ms (default: the end of the warm-up).
+    #[arg(long, allow_negative_numbers = true)]
+    pub from_ms: Option<f64>,
+    /// End of the analysed window, ms (default: the end of the run).
+    #[arg(long, allow_negative_numbers = true)]
+    pub to_ms: Option<f64>,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepWhat {
+    /// Shift R for homogeneous and Perlin landscapes (Fig. 5).
+    Shift,
+    /// Perlin size, with the homogeneous and random landscapes as the two ends (Fig. 6).
+    PerlinSize,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// What to sweep: shift or perlin-size.
+    pub what: SweepWhat,
+    /// Values, separated by commas (e.g. 0,1,2 or 3,5,10,20,50).
+    #[arg(long)]
+    pub values: String,
+    /// Leave out the homogeneous and random ends of the Perlin-size sweep.
+    #[arg(long)]
+    pub no_ends: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub dbscan: DbscanArgs,
+    /// Output folder.
+    #[arg(long, default_value = "seqscape-sweep")]
+    pub out: PathBuf,
 }
 
 /// Options that define the network.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ModelArgs {
-    /// Preset: paper (the authors' NEST code) or seed (the Brian2 example).
+    /// Preset: paper (the authors' NEST code), seed (the Brian2 example) or a preset file (.toml).
     #[arg(long, default_value = "paper")]
     pub preset: String,
     /// Scale-down factor 1-5 (default: paper 1, seed 5).
@@ -40,9 +106,9 @@ pub struct ModelArgs {
     /// Warm-up, ms (default 500).
     #[arg(long, allow_negative_numbers = true)]
     pub warmup_ms: Option<f64>,
-    /// Master seed of every random stream.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// Master seed of every random stream (default 0, or the preset file's).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -88,6 +154,8 @@ pub struct FigureArgs {
     pub landscape: String,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub dbscan: DbscanArgs,
     /// Output folder.
     #[arg(long, default_value = "seqscape-figure")]
     pub out: PathBuf,
@@ -118,10 +186,29 @@ impl<E: std::fmt::Display> From<E> for UserError {
 impl ModelArgs {
     /// The parameters these options define for `landscape`.
     pub fn params(&self, landscape: LandscapeKind) -> Result<Params, UserError> {
-        let preset = Preset::from_name(&self.preset)?;
-        let scale = self.scale_down.unwrap_or(Params::default_scale_down(preset));
-        let mut p = Params::new(preset, landscape, scale)?;
-        p.seed = self.seed;
+        self.params_for(Some(landscape))
+    }
+
+    /// The parameters these options define; a preset file supplies the landscape when `landscape`
+    /// is `None` (built-in presets default to Perlin).
+    pub fn params_for(&self, landscape: Option<LandscapeKind>) -> Result<Params, UserError> {
+        let mut p = if crate::presets::is_file(&self.preset) {
+            let mut p = crate::presets::load(std::path::Path::new(&self.preset)).map_err(UserError)?;
+            if let Some(l) = landscape {
+                p.landscape = l;
+            }
+            if let Some(s) = self.scale_down.filter(|&s| s != p.scale_down) {
+                p = crate::presets::rescale(&p, s)?;
+            }
+            p
+        } else {
+            let preset = Preset::from_name(&self.preset)?;
+            let scale = self.scale_down.unwrap_or(Params::default_scale_down(preset));
+            Params::new(preset, landscape.unwrap_or(LandscapeKind::Perlin), scale)?
+        };
+        if let Some(seed) = self.seed {
+            p.seed = seed;
+        }
         let set = |field: &mut f64, v: Option<f64>| {
             if let Some(v) = v {
                 *field = v;
@@ -170,10 +257,11 @@ pub fn main() -> i32 {
         Some(Command::Run(a)) => commands::run(a),
         Some(Command::Figure(a)) => commands::figure(a),
         Some(Command::Bench(a)) => commands::bench(a),
-        None => {
-            eprintln!("error: no command given: use 'seqscape run', 'figure' or 'bench' (see 'seqscape --help')");
-            Err(UserError(String::new()))
-        }
+        Some(Command::App(a)) => crate::app::run(a),
+        Some(Command::Record(a)) => crate::record::record(a),
+        Some(Command::Analyze(a)) => sequences::analyze_dir(a),
+        Some(Command::Sweep(a)) => sequences::sweep(a),
+        None => crate::app::run_default(),
     };
     match result {
         Ok(()) => 0,

@@ -1,0 +1,309 @@
+//! Keys, clicks and the landscape brush.
+//!
+//! Left click or drag on the sheet injects a current pulse into a disc of neurons (through the
+//! core's `StimulusQueue`). In brush mode (`B`) a left drag paints landscape directions instead: the
+//! stroke's direction, a direction chosen in the panel, or the generated landscape (erase). Painted
+//! neurons get new connections (`SynapseBuckets::redraw`, then the partitioned buckets are rebuilt)
+//! a few times per second while painting and when the stroke ends.
+//! Keys: space pause, `.` step, `A` arrows, `B` brush, `R` record, `S` screenshot, `H` help,
+//! `F` fit, `T` tile 3×3.
+
+use std::f64::consts::TAU;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::input::EguiWantsInput;
+use seqscape_core::model::landscape::lattice_angle;
+use seqscape_core::model::network::{Connectivity, partition_rows};
+use seqscape_core::model::{Params, Preset, ShiftMode};
+use seqscape_core::sim::{SimConnectivity, SimPool, SimState, Stimulus, StimulusQueue};
+
+use super::camera::{ViewCamera, window_to_world};
+use super::clock::SimClock;
+use super::recorder::RecorderRequest;
+use super::{AppSet, GeneratedLandscape, Notices, ViewSettings};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Tool>();
+    app.init_resource::<PendingRedraw>();
+    app.add_systems(Update, (keys, pointer, redraw_painted).chain().in_set(AppSet::Input));
+}
+
+/// What a left drag does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToolMode {
+    Stimulus,
+    Brush,
+}
+
+/// Where the brush takes its direction from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BrushDirection {
+    /// The direction of the stroke.
+    Stroke,
+    /// The angle chosen in the panel.
+    Fixed,
+    /// Back to the generated landscape.
+    Erase,
+}
+
+/// The interaction tools and their settings (all clamped where they are used).
+#[derive(Resource, Debug, Clone)]
+pub struct Tool {
+    pub mode: ToolMode,
+    /// Stimulus disc radius, in grid cells of the full-scale sheet (scaled with n).
+    pub stim_radius: f64,
+    pub stim_amplitude_pa: f64,
+    pub stim_duration_ms: f64,
+    /// Brush radius, in grid cells of the full-scale sheet (scaled with n).
+    pub brush_radius: f64,
+    pub brush_direction: BrushDirection,
+    /// The panel's brush direction, degrees from +x toward +y.
+    pub brush_angle_deg: f64,
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool {
+            mode: ToolMode::Stimulus,
+            stim_radius: 5.0,
+            stim_amplitude_pa: 2000.0,
+            stim_duration_ms: 10.0,
+            brush_radius: 4.0,
+            brush_direction: BrushDirection::Stroke,
+            brush_angle_deg: 0.0,
+        }
+    }
+}
+
+/// Neurons painted since the last redraw of their connections.
+#[derive(Resource, Default, Debug)]
+pub struct PendingRedraw {
+    pub sources: Vec<usize>,
+    pub since: Option<Instant>,
+    pub stroke_active: bool,
+}
+
+fn keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    wants: Res<EguiWantsInput>,
+    mut clock: ResMut<SimClock>,
+    mut settings: ResMut<ViewSettings>,
+    mut tool: ResMut<Tool>,
+    mut view: ResMut<ViewCamera>,
+    mut requests: MessageWriter<RecorderRequest>,
+) {
+    if wants.wants_any_keyboard_input() {
+        return;
+    }
+    for key in keys.get_just_pressed() {
+        match key {
+            KeyCode::Space => clock.paused = !clock.paused,
+            KeyCode::Period | KeyCode::NumpadDecimal => {
+                clock.paused = true;
+                clock.step_requests += 1;
+            }
+            KeyCode::KeyA => settings.arrows = !settings.arrows,
+            KeyCode::KeyB => {
+                tool.mode = if tool.mode == ToolMode::Brush { ToolMode::Stimulus } else { ToolMode::Brush };
+            }
+            KeyCode::KeyR => {
+                requests.write(RecorderRequest::ToggleRecording);
+            }
+            KeyCode::KeyS => {
+                requests.write(RecorderRequest::Screenshot);
+            }
+            KeyCode::KeyH | KeyCode::F1 => settings.help = !settings.help,
+            KeyCode::KeyF => view.fit_requested = true,
+            KeyCode::KeyT => settings.tiled = !settings.tiled,
+            _ => {}
+        }
+    }
+}
+
+/// The grid cell (wrapped onto the torus) under a world point.
+fn cell_of(p: Vec2, n: usize) -> (f64, f64) {
+    let n = n as f64;
+    ((f64::from(p.x)).rem_euclid(n), (f64::from(p.y)).rem_euclid(n))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pointer(
+    window: Single<&Window, With<PrimaryWindow>>,
+    camera: Single<(&Transform, &Projection), With<Camera2d>>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    wants: Res<EguiWantsInput>,
+    view: Res<ViewCamera>,
+    tool: Res<Tool>,
+    state: Res<SimState>,
+    mut queue: ResMut<StimulusQueue>,
+    mut conn: ResMut<SimConnectivity>,
+    generated: Option<ResMut<GeneratedLandscape>>,
+    mut pending: ResMut<PendingRedraw>,
+    mut stroke: Local<Option<(Vec2, Instant)>>,
+) {
+    let left = buttons.pressed(MouseButton::Left);
+    if !left {
+        *stroke = None;
+        pending.stroke_active = false;
+        return;
+    }
+    let Some(cursor) = window.cursor_position() else { return };
+    if buttons.just_pressed(MouseButton::Left) && (cursor.x < view.panel_px || wants.wants_any_pointer_input()) {
+        return;
+    }
+    if stroke.is_none() && !buttons.just_pressed(MouseButton::Left) {
+        return;
+    }
+    let (transform, projection) = *camera;
+    let scale = match projection {
+        Projection::Orthographic(o) => o.scale,
+        _ => 1.0,
+    };
+    let world = window_to_world(cursor, &window, transform, scale);
+    let n = state.params.n;
+    let grid = n as f64 / 100.0;
+    let (cx, cy) = cell_of(world, n);
+    let now = Instant::now();
+    match tool.mode {
+        ToolMode::Stimulus => {
+            let radius = (tool.stim_radius * grid).clamp(0.5, n as f64 / 2.0);
+            let fire = match *stroke {
+                None => true,
+                Some((p, t)) => world.distance(p) as f64 >= radius || now - t >= Duration::from_millis(60),
+            };
+            if fire {
+                queue.0.push(Stimulus {
+                    x: cx,
+                    y: cy,
+                    radius,
+                    amplitude_pa: tool.stim_amplitude_pa.clamp(-10_000.0, 10_000.0),
+                    duration_ms: tool.stim_duration_ms.clamp(0.1, 1000.0),
+                });
+                *stroke = Some((world, now));
+            }
+        }
+        ToolMode::Brush => {
+            let Some(mut generated) = generated else { return };
+            let angle = match tool.brush_direction {
+                BrushDirection::Stroke => match *stroke {
+                    Some((p, _)) if world.distance(p) >= 0.3 => {
+                        let d = world - p;
+                        Some(f64::from(d.y.atan2(d.x)).rem_euclid(TAU))
+                    }
+                    Some(_) => return,
+                    None => {
+                        *stroke = Some((world, now));
+                        return;
+                    }
+                },
+                BrushDirection::Fixed => Some(tool.brush_angle_deg.to_radians().rem_euclid(TAU)),
+                BrushDirection::Erase => None,
+            };
+            let angle = angle.map(|a| snap_for(&state.params, a));
+            let radius = (tool.brush_radius * grid).clamp(0.5, n as f64 / 2.0);
+            paint(&mut conn.0, &mut generated, n, (cx, cy), radius, angle, &mut pending.sources);
+            pending.since.get_or_insert(now);
+            pending.stroke_active = true;
+            *stroke = Some((world, now));
+        }
+    }
+}
+
+/// In the paper preset targets move along one of the 8 lattice directions: paint those.
+fn snap_for(p: &Params, angle: f64) -> f64 {
+    if p.preset == Preset::Paper && p.shift_mode == ShiftMode::Lattice { lattice_angle(angle) } else { angle }
+}
+
+/// Sets the direction of every neuron within `radius` of `centre` (on the torus); `None` restores
+/// the generated direction.
+fn paint(
+    conn: &mut Connectivity,
+    generated: &mut GeneratedLandscape,
+    n: usize,
+    (cx, cy): (f64, f64),
+    radius: f64,
+    angle: Option<f64>,
+    sources: &mut Vec<usize>,
+) {
+    if conn.landscape.direction.len() != n * n || generated.landscape.direction.len() != n * n {
+        return;
+    }
+    let r = radius.ceil() as i64;
+    let nn = n as i64;
+    for dy in -r..=r {
+        for dx in -r..=r {
+            let (x, y) = ((cx.floor() as i64 + dx).rem_euclid(nn), (cy.floor() as i64 + dy).rem_euclid(nn));
+            let (fx, fy) = (x as f64 + 0.5 - cx, y as f64 + 0.5 - cy);
+            let (fx, fy) = (fx - (fx / n as f64).round() * n as f64, fy - (fy / n as f64).round() * n as f64);
+            if fx * fx + fy * fy > radius * radius {
+                continue;
+            }
+            let id = (y * nn + x) as usize;
+            let new = match angle {
+                Some(a) => a as f32,
+                None => generated.landscape.direction[id],
+            };
+            let old = conn.landscape.direction[id];
+            generated.painted[id] = angle.is_some();
+            if old.to_bits() != new.to_bits() {
+                conn.landscape.direction[id] = new;
+                sources.push(id);
+            }
+        }
+    }
+}
+
+/// Redraws the connections of painted neurons: at most about five times a second while
+/// painting, and when the stroke ends.
+fn redraw_painted(mut pending: ResMut<PendingRedraw>, mut conn: ResMut<SimConnectivity>, state: Res<SimState>, pool: Res<SimPool>) {
+    let Some(since) = pending.since else { return };
+    if pending.stroke_active && since.elapsed() < Duration::from_millis(200) {
+        return;
+    }
+    let mut sources = std::mem::take(&mut pending.sources);
+    pending.since = None;
+    sources.sort_unstable();
+    sources.dedup();
+    if sources.is_empty() {
+        return;
+    }
+    redraw(&mut conn.0, &state.params, &sources, &pool);
+}
+
+/// New connections for `sources` after their directions changed, and the partitioned buckets.
+pub fn redraw(conn: &mut Connectivity, params: &Params, sources: &[usize], pool: &SimPool) {
+    let partitions = partition_rows(params.n, conn.parts.len().max(1));
+    pool.install(|| {
+        conn.buckets.redraw(params, &conn.landscape, sources);
+        let buckets = std::mem::take(&mut conn.buckets);
+        let landscape = std::mem::replace(&mut conn.landscape, seqscape_core::model::Landscape { n: 0, direction: Vec::new() });
+        *conn = Connectivity::from_parts(landscape, buckets, &partitions);
+    });
+}
+
+/// Restores the generated direction of every painted neuron and redraws their connections.
+pub fn erase_all(world: &mut World) {
+    let painted: Vec<usize> = {
+        let g = world.resource::<GeneratedLandscape>();
+        g.painted.iter().enumerate().filter(|(_, p)| **p).map(|(i, _)| i).collect()
+    };
+    if painted.is_empty() {
+        return;
+    }
+    let generated = world.resource::<GeneratedLandscape>().landscape.clone();
+    let params = world.resource::<SimState>().params.clone();
+    let pool = world.resource::<SimPool>().clone();
+    world.resource_scope(|_, mut conn: Mut<SimConnectivity>| {
+        if conn.landscape.direction.len() != generated.direction.len() {
+            return;
+        }
+        for &id in &painted {
+            conn.landscape.direction[id] = generated.direction[id];
+        }
+        redraw(&mut conn.0, &params, &painted, &pool);
+    });
+    world.resource_mut::<GeneratedLandscape>().painted.iter_mut().for_each(|p| *p = false);
+    world.resource_mut::<Notices>().push(format!("erased the painted landscape ({} neurons)", painted.len()));
+}

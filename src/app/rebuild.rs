@@ -1,0 +1,160 @@
+//! Rebuilding the network off the main thread: a new landscape, scale, seed or preset draws new
+//! connections on the async compute pool (and warms the network up) while the window keeps drawing
+//! the old one; the finished network's resources are swapped in at the start of a frame. A reset
+//! keeps the connections (and any painted landscape) and only restarts the state.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
+
+use bevy::prelude::*;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
+use seqscape_core::model::landscape::Landscape;
+use seqscape_core::model::network::{Connectivity, Network};
+use seqscape_core::model::Params;
+use seqscape_core::sim::{ActivityBins, NetworkParts, SimConnectivity, SimPool, insert_network};
+
+use super::clock::SimClock;
+use super::{AppSet, GeneratedLandscape, Notices};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Rebuild>();
+    app.add_systems(Update, (start, finish).chain().in_set(AppSet::Input));
+}
+
+/// What a rebuild starts from.
+#[derive(Clone, Debug)]
+pub enum RebuildKind {
+    /// New connections for these parameters.
+    Build(Params),
+    /// Fresh state around the current connections.
+    Reset,
+}
+
+/// The rebuild in progress and the one asked for next.
+#[derive(Resource, Default)]
+pub struct Rebuild {
+    /// Asked for, not started yet (a newer request replaces an older one).
+    pub wanted: Option<RebuildKind>,
+    task: Option<Task<Result<Built, String>>>,
+    /// Progress of the running rebuild: 0..=1000 (building: 0..500, warm-up: 500..1000).
+    progress: Arc<AtomicU32>,
+    started: Option<Instant>,
+    what: String,
+}
+
+impl Rebuild {
+    pub fn running(&self) -> bool {
+        self.task.is_some()
+    }
+
+    /// Progress in [0, 1], what is being done, and the seconds it has taken so far.
+    pub fn status(&self) -> Option<(f32, &str, f64)> {
+        let t = self.started?;
+        self.task.as_ref()?;
+        Some((self.progress.load(Ordering::Relaxed) as f32 / 1000.0, &self.what, t.elapsed().as_secs_f64()))
+    }
+}
+
+struct Built {
+    net: Network,
+    generated: Option<Landscape>,
+    painted: bool,
+}
+
+fn start(
+    mut rebuild: ResMut<Rebuild>,
+    pool: Res<SimPool>,
+    conn: Res<SimConnectivity>,
+    state: Res<seqscape_core::sim::SimState>,
+    generated: Res<GeneratedLandscape>,
+) {
+    if rebuild.task.is_some() {
+        return;
+    }
+    let Some(kind) = rebuild.wanted.take() else { return };
+    let pool = pool.0.clone();
+    let progress = Arc::new(AtomicU32::new(0));
+    rebuild.progress = progress.clone();
+    rebuild.started = Some(Instant::now());
+    let (what, job): (String, Box<dyn FnOnce() -> Result<Built, String> + Send>) = match kind {
+        RebuildKind::Build(params) => {
+            if let Err(e) = params.validate() {
+                rebuild.started = None;
+                rebuild.what = format!("not rebuilt: {e}");
+                return;
+            }
+            let what = format!("building {} {} n={} seed {}", params.preset, params.landscape, params.n, params.seed);
+            let p = progress.clone();
+            (
+                what,
+                Box::new(move || {
+                    let mut net = Network::build(params, pool).map_err(|e| e.to_string())?;
+                    p.store(500, Ordering::Relaxed);
+                    warm(&mut net, &p);
+                    let generated = Some(net.conn.landscape.clone());
+                    Ok(Built { net, generated, painted: false })
+                }),
+            )
+        }
+        RebuildKind::Reset => {
+            let conn: Connectivity = conn.0.clone();
+            let params = state.params.clone();
+            let painted = generated.painted.iter().any(|&b| b);
+            progress.store(500, Ordering::Relaxed);
+            let p = progress.clone();
+            (
+                "resetting".to_string(),
+                Box::new(move || {
+                    let mut net = Network::assemble(params, conn, pool);
+                    warm(&mut net, &p);
+                    Ok(Built { net, generated: None, painted })
+                }),
+            )
+        }
+    };
+    rebuild.what = what;
+    rebuild.task = Some(AsyncComputeTaskPool::get().spawn(async move { job() }));
+}
+
+/// Runs the warm-up in 10 ms pieces, reporting progress from 500 to 1000.
+fn warm(net: &mut Network, progress: &AtomicU32) {
+    let total = net.params.warmup_steps();
+    let block = net.params.delay_steps();
+    let piece = ((10.0 / net.params.dt_ms) as u64).max(1);
+    while net.step < total {
+        let steps = piece.min(total - net.step);
+        net.advance(steps, block);
+        progress.store(500 + (500 * net.step / total.max(1)) as u32, Ordering::Relaxed);
+    }
+}
+
+fn finish(world: &mut World) {
+    let done = {
+        let mut rebuild = world.resource_mut::<Rebuild>();
+        let Some(task) = rebuild.task.as_mut() else { return };
+        let Some(result) = check_ready(task) else { return };
+        rebuild.task = None;
+        rebuild.started = None;
+        result
+    };
+    match done {
+        Ok(Built { net, generated, painted }) => {
+            let pool = net.pool.clone();
+            let t_ms = net.t_ms();
+            let what = format!("network ready: {} {} n={}", net.params.preset, net.params.landscape, net.params.n);
+            insert_network(world, NetworkParts::from_network(net), pool);
+            world.resource_mut::<ActivityBins>().open_start_ms = t_ms;
+            if let Some(l) = generated {
+                world.insert_resource(GeneratedLandscape::new(l));
+            } else if !painted {
+                let mut g = world.resource_mut::<GeneratedLandscape>();
+                g.painted.iter_mut().for_each(|p| *p = false);
+            }
+            world.resource_mut::<SimClock>().restart();
+            world.resource_mut::<Notices>().push(what);
+        }
+        Err(e) => world.resource_mut::<Notices>().push(format!("rebuild failed: {e}")),
+    }
+}

@@ -1,0 +1,347 @@
+//! Frames drawn on the CPU from the simulation itself: the activity trace through a colour map,
+//! landscape arrows on top (one per k×k block), and the video files they go into (GIF, or MP4
+//! through `ffmpeg`). Shared by `seqscape record` and the window's recorder.
+
+use std::f32::consts::TAU;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+
+use seqscape_core::model::Landscape;
+
+use crate::output::atomic::{check_target, temp_path_for};
+use crate::output::colormap::Colormap;
+use crate::output::gif::{GifRecorder, delay_for_fps, snap_to_palette};
+use crate::output::raster::{Canvas, Rect};
+
+/// Colour-map levels in a frame's palette; the rest of the 256 are greys for the arrows.
+const LEVELS: usize = 240;
+const GREYS: usize = 16;
+/// The arrows' colour: white, outside every perceptual map's range.
+pub const ARROW_RGB: [u8; 3] = [255, 255, 255];
+/// Trace value shown at the top of the colour map by default.
+pub const DEFAULT_TRACE_MAX: f32 = 1.5;
+
+/// Side of the landscape blocks that get one arrow each, for about 20 arrows across the sheet.
+pub fn arrow_block(n: usize) -> usize {
+    n.div_ceil(20).max(1)
+}
+
+/// One arrow per `k`×`k` block (grid units, y up, cell `(x, y)` spans `[x, x+1)×[y, y+1)`): the
+/// block's centre and the circular mean of its shifted neurons' directions. Blocks without shifted
+/// neurons, or whose directions cancel, get none.
+pub fn block_arrows(landscape: &Landscape, k: usize) -> Vec<([f32; 2], f32)> {
+    let n = landscape.n;
+    let k = k.clamp(1, n.max(1));
+    let mut out = Vec::new();
+    for by in (0..n).step_by(k) {
+        for bx in (0..n).step_by(k) {
+            let (mut sx, mut sy, mut count) = (0f32, 0f32, 0usize);
+            for y in by..(by + k).min(n) {
+                for x in bx..(bx + k).min(n) {
+                    let a = landscape.direction[y * n + x];
+                    if a.is_finite() {
+                        sx += a.cos();
+                        sy += a.sin();
+                        count += 1;
+                    }
+                }
+            }
+            if count == 0 || (sx * sx + sy * sy).sqrt() < 0.05 * count as f32 {
+                continue;
+            }
+            let (w, h) = ((bx + k).min(n) - bx, (by + k).min(n) - by);
+            let centre = [bx as f32 + w as f32 / 2.0, by as f32 + h as f32 / 2.0];
+            out.push((centre, sy.atan2(sx).rem_euclid(TAU)));
+        }
+    }
+    out
+}
+
+/// Draws colour-mapped activity frames, optionally with arrows.
+#[derive(Clone, Debug)]
+pub struct FrameRenderer {
+    pub n: usize,
+    pub cell_px: usize,
+    pub colormap: Colormap,
+    pub arrows: bool,
+    pub trace_max: f32,
+    palette: Vec<[u8; 3]>,
+}
+
+impl FrameRenderer {
+    /// Frames of about 400 pixels across for an `n`×`n` sheet.
+    pub fn new(n: usize, colormap: Colormap, arrows: bool) -> FrameRenderer {
+        let cell_px = (400 / n.max(1)).max(1);
+        let mut palette = colormap.samples(LEVELS);
+        palette.extend((0..GREYS).map(|i| {
+            let g = (i * 255 / (GREYS - 1)) as u8;
+            [g, g, g]
+        }));
+        FrameRenderer { n, cell_px, colormap, arrows, trace_max: DEFAULT_TRACE_MAX, palette }
+    }
+
+    /// Frame width and height in pixels.
+    pub fn size(&self) -> (usize, usize) {
+        (self.n * self.cell_px, self.n * self.cell_px)
+    }
+
+    /// The at most 256 colours every frame is made of.
+    pub fn palette(&self) -> &[[u8; 3]] {
+        &self.palette
+    }
+
+    /// The colour of a trace value.
+    pub fn color(&self, v: f32) -> [u8; 3] {
+        self.palette[self.level(v)]
+    }
+
+    fn level(&self, v: f32) -> usize {
+        let u = if v.is_finite() { (v / self.trace_max).clamp(0.0, 1.0) } else { 0.0 };
+        (u * (LEVELS - 1) as f32).round() as usize
+    }
+
+    /// Draws `trace` (`n`×`n`, `[y·n + x]`, row 0 at the bottom) and the arrows of `landscape`.
+    pub fn render(&self, trace: &[f32], landscape: Option<&Landscape>) -> Canvas {
+        let (w, h) = self.size();
+        let mut canvas = Canvas::new(w, h, [0, 0, 0]);
+        if trace.len() != self.n * self.n {
+            return canvas;
+        }
+        let colors: Vec<[u8; 3]> = trace.iter().map(|&v| self.color(v)).collect();
+        canvas.blit_scaled_nearest(&colors, self.n, self.n, Rect::new(0, 0, w as u32, h as u32), true);
+        if self.arrows
+            && let Some(l) = landscape.filter(|l| l.n == self.n)
+        {
+            let k = arrow_block(self.n);
+            let px = self.cell_px as f32;
+            let len = 0.8 * k as f32 * px;
+            let width = (px * k as f32 / 12.0).clamp(1.2, 2.5);
+            for ([cx, cy], a) in block_arrows(l, k) {
+                let (dx, dy) = (a.cos() * len / 2.0, a.sin() * len / 2.0);
+                let (x, y) = (cx * px, h as f32 - cy * px);
+                canvas.arrow_with((x - dx, y + dy), (x + dx, y - dy), ARROW_RGB, width);
+            }
+            snap_to_palette(&mut canvas.rgba, &self.palette);
+        }
+        canvas
+    }
+}
+
+/// The video formats a recording can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoFormat {
+    Gif,
+    Mp4,
+}
+
+impl VideoFormat {
+    /// The format named by the file's extension.
+    pub fn from_path(path: &Path) -> Result<VideoFormat, String> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("gif") => Ok(VideoFormat::Gif),
+            Some("mp4") => Ok(VideoFormat::Mp4),
+            _ => Err(format!("cannot record to {}: the file name must end in .gif or .mp4", path.display())),
+        }
+    }
+}
+
+/// Whether `ffmpeg` can be run.
+pub fn ffmpeg_available() -> bool {
+    Command::new("ffmpeg")
+        .arg("-version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Checks a recording target before anything is simulated: its format, its folder, and for MP4
+/// that `ffmpeg` is on the PATH.
+pub fn check_video_target(path: &Path) -> Result<VideoFormat, String> {
+    let format = VideoFormat::from_path(path)?;
+    check_target(path).map_err(|e| e.to_string())?;
+    let probe = temp_path_for(path);
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(e) => return Err(format!("cannot write to the folder of {}: {e}", path.display())),
+    }
+    if format == VideoFormat::Mp4 && !ffmpeg_available() {
+        return Err(format!(
+            "cannot record {}: MP4 needs 'ffmpeg' on the PATH (install it, or record a .gif)",
+            path.display()
+        ));
+    }
+    Ok(format)
+}
+
+/// An MP4 being written by `ffmpeg` from raw RGBA frames into a temporary file.
+struct Mp4Pipe {
+    child: Option<Child>,
+    stdin: Option<ChildStdin>,
+    temp: PathBuf,
+    target: PathBuf,
+}
+
+impl Mp4Pipe {
+    fn open(path: &Path, w: usize, h: usize, fps: f32) -> Result<Mp4Pipe, String> {
+        let temp = temp_path_for(path);
+        let mut child = Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgba", "-s"])
+            .arg(format!("{w}x{h}"))
+            .arg("-r")
+            .arg(format!("{fps}"))
+            .args(["-i", "-", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4"])
+            .arg(&temp)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start ffmpeg for {}: {e}", path.display()))?;
+        let stdin = child.stdin.take();
+        Ok(Mp4Pipe { child: Some(child), stdin, temp, target: path.to_path_buf() })
+    }
+
+    fn push(&mut self, rgba: &[u8]) -> Result<(), String> {
+        let stdin = self.stdin.as_mut().ok_or("ffmpeg is closed")?;
+        stdin.write_all(rgba).map_err(|e| format!("ffmpeg stopped while writing {}: {e}", self.target.display()))
+    }
+
+    fn finish(mut self) -> Result<PathBuf, String> {
+        drop(self.stdin.take());
+        let child = self.child.take().ok_or("ffmpeg is gone")?;
+        let out = child.wait_with_output().map_err(|e| format!("ffmpeg failed on {}: {e}", self.target.display()))?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            let line = err.lines().next().unwrap_or("no message");
+            return Err(format!("ffmpeg could not write {}: {line}", self.target.display()));
+        }
+        std::fs::rename(&self.temp, &self.target).map_err(|e| format!("cannot move the video to {}: {e}", self.target.display()))?;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Mp4Pipe {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_file(&self.temp);
+    }
+}
+
+/// A video file being written, frame by frame; [`VideoWriter::finish`] moves it into place.
+pub struct VideoWriter {
+    sink: Sink,
+    w: usize,
+    h: usize,
+    frames: usize,
+}
+
+enum Sink {
+    Gif(Box<GifRecorder>),
+    Mp4(Mp4Pipe),
+}
+
+impl VideoWriter {
+    /// Opens `path` (format from its extension) for `w`×`h` frames at `fps`; a GIF whose frames
+    /// use only `palette` stores them losslessly.
+    pub fn open(path: &Path, w: usize, h: usize, fps: f32, palette: Option<&[[u8; 3]]>) -> Result<VideoWriter, String> {
+        let sink = match VideoFormat::from_path(path)? {
+            VideoFormat::Gif => {
+                let delay = delay_for_fps(fps);
+                let rec = match palette {
+                    Some(p) => GifRecorder::new_with_palette(path, w, h, delay, p),
+                    None => GifRecorder::new(path, w, h, delay),
+                };
+                Sink::Gif(Box::new(rec.map_err(|e| e.to_string())?))
+            }
+            VideoFormat::Mp4 => {
+                if !ffmpeg_available() {
+                    return Err(format!("cannot record {}: MP4 needs 'ffmpeg' on the PATH", path.display()));
+                }
+                Sink::Mp4(Mp4Pipe::open(path, w, h, fps)?)
+            }
+        };
+        Ok(VideoWriter { sink, w, h, frames: 0 })
+    }
+
+    pub fn size(&self) -> (usize, usize) {
+        (self.w, self.h)
+    }
+
+    pub fn frames(&self) -> usize {
+        self.frames
+    }
+
+    /// Appends a frame of the writer's size (RGBA).
+    pub fn push_rgba(&mut self, rgba: &[u8]) -> Result<(), String> {
+        if rgba.len() != self.w * self.h * 4 {
+            return Err(format!("a {}×{} video cannot take a frame of {} bytes", self.w, self.h, rgba.len()));
+        }
+        match &mut self.sink {
+            Sink::Gif(g) => g.push_rgba(rgba).map_err(|e| e.to_string())?,
+            Sink::Mp4(m) => m.push(rgba)?,
+        }
+        self.frames += 1;
+        Ok(())
+    }
+
+    /// Completes the file; returns its path.
+    pub fn finish(self) -> Result<PathBuf, String> {
+        match self.sink {
+            Sink::Gif(g) => g.finish().map_err(|e| e.to_string()),
+            Sink::Mp4(m) => m.finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrows_follow_the_landscape_and_skip_unshifted_blocks() {
+        let n = 10;
+        let mut direction = vec![f32::NAN; n * n];
+        for y in 0..5 {
+            for x in 0..5 {
+                direction[y * n + x] = std::f32::consts::FRAC_PI_2;
+            }
+        }
+        let arrows = block_arrows(&Landscape { n, direction }, 5);
+        assert_eq!(arrows.len(), 1);
+        assert_eq!(arrows[0].0, [2.5, 2.5]);
+        assert!((arrows[0].1 - std::f32::consts::FRAC_PI_2).abs() < 1e-5);
+    }
+
+    #[test]
+    fn frames_use_the_palette_and_put_row_zero_at_the_bottom() {
+        let n = 20;
+        let r = FrameRenderer::new(n, Colormap::Viridis, true);
+        let mut trace = vec![0.0; n * n];
+        trace[0] = 10.0; // bottom-left neuron at full scale
+        let l = Landscape { n, direction: vec![0.0; n * n] };
+        let c = r.render(&trace, Some(&l));
+        let (w, h) = r.size();
+        assert_eq!((w, h), (400, 400));
+        let px = |x: usize, y: usize| {
+            let i = (y * w + x) * 4;
+            [c.rgba[i], c.rgba[i + 1], c.rgba[i + 2]]
+        };
+        assert_eq!(px(1, h - 2), r.color(10.0));
+        assert_eq!(px(1, 1), r.color(0.0));
+        assert!(c.rgba.chunks(4).any(|p| p[..3] == ARROW_RGB));
+        assert!(c.rgba.chunks(4).all(|p| r.palette().contains(&[p[0], p[1], p[2]])));
+    }
+
+    #[test]
+    fn unknown_extensions_are_refused() {
+        assert!(VideoFormat::from_path(Path::new("a.avi")).unwrap_err().contains(".gif or .mp4"));
+        assert_eq!(VideoFormat::from_path(Path::new("a.GIF")).unwrap(), VideoFormat::Gif);
+    }
+}

@@ -1,0 +1,147 @@
+//! Preset files: every parameter of a network as TOML, next to the built-in `paper` and `seed`.
+//!
+//! A file may hold only some keys: `preset`, `landscape` and `scale_down` pick the base
+//! ([`Params::new`]), every other key overrides the base's value. The window saves complete files;
+//! `--preset FILE` and the window's "Load" read both kinds.
+
+use std::path::Path;
+
+use seqscape_core::model::{LandscapeKind, ParamError, Params, Preset};
+
+use crate::output::atomic::write_bytes_atomic;
+
+/// Whether a `--preset` value names a file rather than a built-in preset.
+pub fn is_file(name: &str) -> bool {
+    Preset::from_name(name).is_err() && (name.ends_with(".toml") || Path::new(name).is_file())
+}
+
+/// The parameters as a complete TOML document.
+pub fn to_toml(p: &Params) -> Result<String, String> {
+    let body = toml::to_string(p).map_err(|e| format!("cannot write the parameters as TOML: {e}"))?;
+    Ok(format!("# seqscape preset: the parameters of one network (see `seqscape --help`).\n{body}"))
+}
+
+/// Parses a (possibly partial) preset; `origin` names the source in errors.
+pub fn from_toml(text: &str, origin: &str) -> Result<Params, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let msg = e.message().to_string();
+        format!("{origin} is not a valid preset file: {msg}")
+    })?;
+    let text_of = |key: &str| -> Result<Option<String>, String> {
+        match table.get(key) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+            Some(v) => Err(format!("{origin}: '{key}' must be a string, not {v}")),
+        }
+    };
+    let preset = match text_of("preset")? {
+        Some(name) => Preset::from_name(&name).map_err(|e| format!("{origin}: {e}"))?,
+        None => Preset::Paper,
+    };
+    let landscape = match text_of("landscape")? {
+        Some(name) => LandscapeKind::from_name(&name).map_err(|e| format!("{origin}: {e}"))?,
+        None => LandscapeKind::Perlin,
+    };
+    let scale_down = match table.get("scale_down") {
+        None => Params::default_scale_down(preset),
+        Some(toml::Value::Integer(s)) if (1..=5).contains(s) => *s as u32,
+        Some(v) => return Err(format!("{origin}: invalid scale_down '{v}': expected an integer from 1 to 5")),
+    };
+    let base = Params::new(preset, landscape, scale_down).map_err(|e| format!("{origin}: {e}"))?;
+    let mut merged = toml::Table::try_from(&base).map_err(|e| format!("cannot represent the parameters as TOML: {e}"))?;
+    for (key, value) in table {
+        if !merged.contains_key(&key) {
+            let known: Vec<&str> = merged.keys().map(String::as_str).collect();
+            return Err(format!("{origin}: unknown key '{key}' (known keys: {})", known.join(", ")));
+        }
+        merged.insert(key, value);
+    }
+    let p: Params = merged.try_into().map_err(|e: toml::de::Error| format!("{origin}: {}", e.message()))?;
+    p.validate().map_err(|e| format!("{origin}: {e}"))?;
+    Ok(p)
+}
+
+/// Reads a preset file.
+pub fn load(path: &Path) -> Result<Params, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {}: {e}", path.display()))?;
+    from_toml(&text, &path.display().to_string())
+}
+
+/// Writes a complete preset file (atomically: a failed save leaves no partial file).
+pub fn save(p: &Params, path: &Path) -> Result<(), String> {
+    let text = to_toml(p)?;
+    write_bytes_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// The same network at another scale-down: the scale-dependent constants follow the preset's rule,
+/// the physics chosen by the user (μ, σ, τs, shift, landscape options, seed, times) is kept and J
+/// keeps its ratio to the preset's value.
+pub fn rescale(p: &Params, scale_down: u32) -> Result<Params, ParamError> {
+    let old = Params::new(p.preset, p.landscape, p.scale_down)?;
+    let mut q = Params::new(p.preset, p.landscape, scale_down)?;
+    let j_ratio = if old.j_pa != 0.0 { p.j_pa / old.j_pa } else { 1.0 };
+    q.j_pa *= j_ratio;
+    carry_user_choices(p, &mut q);
+    Ok(q)
+}
+
+/// The user's choices on top of another preset (at that preset's own scale and constants).
+pub fn switch_preset(p: &Params, preset: Preset) -> Result<Params, ParamError> {
+    let mut q = Params::new(preset, p.landscape, p.scale_down)?;
+    q.seed = p.seed;
+    q.warmup_ms = p.warmup_ms;
+    Ok(q)
+}
+
+fn carry_user_choices(from: &Params, to: &mut Params) {
+    to.seed = from.seed;
+    to.mu_pa = from.mu_pa;
+    to.sigma_pa = from.sigma_pa;
+    to.tau_s_ms = from.tau_s_ms;
+    to.shift = from.shift;
+    to.perlin_size = from.perlin_size.min(to.n as f64);
+    to.direction_deg = from.direction_deg;
+    to.warmup_ms = from.warmup_ms;
+    to.duration_ms = from.duration_ms;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_preset_reads_back_equal() {
+        let mut p = Params::new(Preset::Paper, LandscapeKind::Homogeneous, 2).unwrap();
+        p.mu_pa = 650.0;
+        p.seed = 17;
+        let text = to_toml(&p).unwrap();
+        assert_eq!(from_toml(&text, "test").unwrap(), p);
+    }
+
+    #[test]
+    fn a_partial_preset_starts_from_its_base() {
+        let p = from_toml("preset = \"seed\"\nlandscape = \"random\"\nmu_pa = 600.0\n", "x").unwrap();
+        let base = Params::new(Preset::Seed, LandscapeKind::Random, 5).unwrap();
+        assert_eq!(p.mu_pa, 600.0);
+        assert_eq!((p.n, p.j_pa, p.scale_down), (base.n, base.j_pa, 5));
+    }
+
+    #[test]
+    fn bad_presets_name_the_problem() {
+        assert!(from_toml("mu = 1.0", "f").unwrap_err().contains("unknown key 'mu'"));
+        assert!(from_toml("scale_down = 9", "f").unwrap_err().contains("scale_down"));
+        assert!(from_toml("tau_s_ms = -1.0", "f").unwrap_err().contains("tau_s"));
+        assert!(from_toml("landscape = \"flat\"", "f").unwrap_err().contains("perlin"));
+        assert!(from_toml("[[[", "f").unwrap_err().contains("not a valid preset"));
+    }
+
+    #[test]
+    fn rescaling_keeps_the_user_physics_and_total_inhibition() {
+        let mut p = Params::new(Preset::Paper, LandscapeKind::Perlin, 1).unwrap();
+        p.mu_pa = 720.0;
+        p.j_pa *= 2.0;
+        let q = rescale(&p, 2).unwrap();
+        assert_eq!((q.n, q.mu_pa), (50, 720.0));
+        assert!((q.j_pa * q.out_degree as f64 - 2.0 * p.j_pa / 2.0 * p.out_degree as f64).abs() < 1e-6);
+    }
+}

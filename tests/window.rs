@@ -1,0 +1,239 @@
+//! Black-box tests of the window and of `seqscape record`, as a user runs them: the real binary
+//! under Xvfb with Mesa's software Vulkan (lavapipe), then the pixels of its screenshot and the
+//! frames of its videos. A missing display stack is a failure, not a skip: `scripts/test.sh`
+//! installs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use seqscape::output::colormap::Colormap;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_seqscape"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("seqscape-window-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))
+}
+
+/// Runs the binary under `xvfb-run` with a 1280×800 screen.
+fn under_xvfb(args: &[&str]) -> Output {
+    assert!(
+        on_path("xvfb-run"),
+        "xvfb-run is missing: install xvfb and xauth (scripts/test.sh does: apt-get install xvfb xauth mesa-vulkan-drivers libvulkan1)"
+    );
+    let icds = std::fs::read_dir("/usr/share/vulkan/icd.d").map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect::<Vec<_>>());
+    assert!(
+        icds.is_ok_and(|names| names.iter().any(|n| n.to_string_lossy().starts_with("lvp"))),
+        "Mesa's software Vulkan driver (lavapipe) is missing: install mesa-vulkan-drivers and libvulkan1 (scripts/test.sh does)"
+    );
+    let xdg = std::env::temp_dir().join(format!("seqscape-xdg-{}", std::process::id()));
+    std::fs::create_dir_all(&xdg).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&xdg, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x800x24", env!("CARGO_BIN_EXE_seqscape")])
+        .args(args)
+        .env("XDG_RUNTIME_DIR", &xdg)
+        .output()
+        .expect("xvfb-run runs")
+}
+
+fn read_png(path: &Path) -> image::RgbImage {
+    image::open(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())).to_rgb8()
+}
+
+fn dist(a: [u8; 3], b: [u8; 3]) -> i32 {
+    (0..3).map(|k| (i32::from(a[k]) - i32::from(b[k])).abs()).sum()
+}
+
+fn is_arrow_white(c: [u8; 3]) -> bool {
+    c.iter().all(|&v| v >= 230)
+}
+
+/// Pixels of the sheet area right of the panel (the view fits the 50×50 sheet into it).
+fn sheet_pixels(img: &image::RgbImage) -> Vec<[u8; 3]> {
+    let (w, h) = img.dimensions();
+    let mut out = Vec::new();
+    for y in (h / 10..h * 9 / 10).step_by(2) {
+        for x in (w * 42 / 100..w * 95 / 100).step_by(2) {
+            out.push(img.get_pixel(x, y).0);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_window_shows_activity_arrows_and_the_panel() {
+    let dir = scratch("shot");
+    let with = dir.join("with-arrows.png");
+    let without = dir.join("without-arrows.png");
+    for (path, extra) in [(&with, None), (&without, Some("--no-arrows"))] {
+        let mut args = vec!["app", "--scale-down", "2", "--threads", "2", "--frames", "30", "--screenshot", path.to_str().unwrap()];
+        args.extend(extra);
+        let out = under_xvfb(&args);
+        assert!(out.status.success(), "app {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(path.is_file(), "no screenshot at {}", path.display());
+    }
+    let img = read_png(&with);
+    assert_eq!(img.dimensions(), (1000, 700), "the window is 1000×700 by default");
+
+    // The panel: egui's dark panel fill (grey 27) over most of the left strip, with lighter text.
+    let mut fill = 0;
+    let mut text = 0;
+    let mut total = 0;
+    for y in (0..700).step_by(3) {
+        for x in (4..300).step_by(3) {
+            let c = img.get_pixel(x, y).0;
+            total += 1;
+            if dist(c, [27, 27, 27]) <= 12 {
+                fill += 1;
+            }
+            if c.iter().all(|&v| v > 120) {
+                text += 1;
+            }
+        }
+    }
+    assert!(fill * 2 > total, "the panel background covers {fill} of {total} samples");
+    assert!(text > 30, "the panel shows text ({text} light samples)");
+
+    // The activity: viridis colours, varied, where the sheet is.
+    let lut = Colormap::Viridis.lut();
+    let sheet = sheet_pixels(&read_png(&without));
+    let mut levels = std::collections::HashSet::new();
+    let mut on_map = 0;
+    for &c in &sheet {
+        let (best, d) = lut.iter().enumerate().map(|(i, &l)| (i, dist(c, l))).min_by_key(|p| p.1).unwrap();
+        if d <= 9 {
+            on_map += 1;
+            levels.insert(best / 8);
+        }
+    }
+    assert!(on_map * 10 > sheet.len() * 9, "only {on_map} of {} sheet samples are viridis colours", sheet.len());
+    assert!(levels.len() >= 6, "the activity shows only {} distinct colour-map levels", levels.len());
+    assert!(sheet.iter().all(|&c| !is_arrow_white(c)), "white pixels without arrows");
+
+    // The arrows: white strokes over the sheet, absent with --no-arrows.
+    let white = sheet_pixels(&img).into_iter().filter(|&c| is_arrow_white(c)).count();
+    assert!(white > 200, "only {white} arrow-white samples over the sheet");
+}
+
+fn decode_gif(path: &Path) -> (u16, u16, Vec<Vec<u8>>) {
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::RGBA);
+    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
+    let (w, h) = (dec.width(), dec.height());
+    let mut frames = Vec::new();
+    while let Some(f) = dec.read_next_frame().unwrap() {
+        frames.push(f.buffer.to_vec());
+    }
+    (w, h, frames)
+}
+
+#[test]
+fn record_writes_gif_frames_in_the_colour_map_with_arrows() {
+    let dir = scratch("gif");
+    let with = dir.join("a.gif");
+    let out = bin()
+        .args(["record", "--scale-down", "4", "--seconds", "0.5", "--arrows", "--threads", "1", "--out", with.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (w, h, frames) = decode_gif(&with);
+    assert_eq!(frames.len(), 20, "0.5 s at 25 ms per frame");
+    assert_eq!((w, h), (26 * 15, 26 * 15), "n = 26 at scale-down 4, 15 pixels per neuron");
+    let lut = Colormap::Viridis.lut();
+    let mut levels = std::collections::HashSet::new();
+    let mut white = 0;
+    for f in &frames {
+        for px in f.chunks(4).step_by(7) {
+            let c = [px[0], px[1], px[2]];
+            if is_arrow_white(c) {
+                white += 1;
+                continue;
+            }
+            let (best, d) = lut.iter().enumerate().map(|(i, &l)| (i, dist(c, l))).min_by_key(|p| p.1).unwrap();
+            if d <= 6 {
+                levels.insert(best / 8);
+            }
+        }
+    }
+    assert!(levels.len() >= 6, "frames show {} colour-map levels", levels.len());
+    assert!(white > 100, "arrows: {white} white samples");
+
+    // Another map, no arrows, at another frame rate and frame time: magma colours and no white.
+    let plain = dir.join("b.gif");
+    let out = bin()
+        .args(["record", "--preset", "assets/presets/demo.toml", "--scale-down", "5", "--seconds", "0.2", "--colormap", "magma"])
+        .args(["--fps", "10", "--ms-per-frame", "50", "--out", plain.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (w, h, frames) = decode_gif(&plain);
+    assert_eq!((frames.len(), w, h), (4, 400, 400));
+    let magma = Colormap::Magma.lut();
+    for f in &frames {
+        for px in f.chunks(4).step_by(11) {
+            let c = [px[0], px[1], px[2]];
+            assert!(magma.iter().any(|&l| dist(c, l) <= 6), "{c:?} is not a magma colour");
+        }
+    }
+}
+
+#[test]
+fn record_writes_mp4_with_ffmpeg() {
+    assert!(on_path("ffmpeg"), "ffmpeg is missing: scripts/test.sh installs it (apt-get install ffmpeg)");
+    let dir = scratch("mp4");
+    let path = dir.join("a.mp4");
+    let out = bin().args(["record", "--scale-down", "5", "--seconds", "0.2", "--arrows", "--out", path.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 1000 && &bytes[4..8] == b"ftyp", "not an MP4 file");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
+}
+
+fn fails_with_one_line(args: &[&str], env_remove: &[&str], expect: &str) {
+    let mut cmd = bin();
+    cmd.args(args);
+    for k in env_remove {
+        cmd.env_remove(k);
+    }
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "{args:?} should print one line: {err}");
+    assert!(err.contains(expect), "{args:?}: '{err}' should mention '{expect}'");
+}
+
+#[test]
+fn bad_input_gives_one_line_exit_2_and_writes_nothing() {
+    let dir = scratch("bad");
+    let missing = dir.join("no/such/folder/a.gif");
+    let gif = dir.join("a.gif");
+    let g = gif.to_str().unwrap();
+    fails_with_one_line(&["record", "--seconds", "1", "--out", missing.to_str().unwrap()], &[], "folder");
+    fails_with_one_line(&["record", "--seconds", "1", "--colormap", "rainbow", "--out", g], &[], "rainbow");
+    fails_with_one_line(&["record", "--seconds", "1", "--out", dir.join("a.avi").to_str().unwrap()], &[], ".gif or .mp4");
+    fails_with_one_line(&["record", "--seconds", "0", "--out", g], &[], "seconds");
+    fails_with_one_line(&["record", "--seconds", "1", "--fps", "0", "--out", g], &[], "fps");
+    fails_with_one_line(&["record", "--seconds", "1", "--preset", dir.join("none.toml").to_str().unwrap(), "--out", g], &[], "none.toml");
+    fails_with_one_line(&["app", "--frames", "0"], &[], "frames");
+    fails_with_one_line(&["app", "--colormap", "rainbow"], &[], "rainbow");
+    fails_with_one_line(&["app", "--frames", "5", "--screenshot", missing.with_extension("png").to_str().unwrap()], &[], "folder");
+    fails_with_one_line(&["app", "--record-to", missing.to_str().unwrap()], &[], "folder");
+    fails_with_one_line(&["app", "--scale-down", "2"], &["DISPLAY", "WAYLAND_DISPLAY"], "seqscape record");
+    fails_with_one_line(&[], &["DISPLAY", "WAYLAND_DISPLAY"], "seqscape figure");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "bad input wrote {left:?}");
+}
