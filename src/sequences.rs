@@ -52,7 +52,7 @@ pub fn analyze_and_write(
 pub fn summary_line(report: &SequenceReport) -> String {
     let s = &report.summary;
     format!(
-        "{} clusters ({:.2}/s, {} wrap), {:.1} [{:.1}, {:.1}] sequences per 1 s window, speed {:.1} grid/s = {:.2} grid/25 ms, direction {:.0}° (R = {:.2})",
+        "{} clusters ({:.2}/s, {} wrap), {:.1} [{:.1}, {:.1}] sequences per 1 s window, speed {:.1} grid/s ({:.2} in the paper's units, step / 25 ms), direction {:.0}° (R = {:.2})",
         s.n_clusters,
         s.clusters_per_s,
         if s.wrap { "with" } else { "without" },

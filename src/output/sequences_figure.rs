@@ -36,6 +36,9 @@ pub const SEQUENCES_FIGURE_SIZE: (u32, u32) = (1400, 500);
 /// Most spikes drawn in the raster; longer recordings are subsampled evenly.
 pub const MAX_RASTER_POINTS: usize = 200_000;
 
+/// The raster shows at most this much of the analysed window (the paper's Fig. 3 shows about 1 s).
+pub const RASTER_SPAN_MS: f64 = 1000.0;
+
 /// Cluster colours (matplotlib's tab10 without its grey), cycled by label.
 pub const CLUSTER_COLORS: [[u8; 3]; 9] = [
     [31, 119, 180],
@@ -208,6 +211,7 @@ fn prepare<'a>(
         d.min_samples,
         if s.wrap { "on" } else { "off" }
     );
+    let t1 = t1.min(t0 + RASTER_SPAN_MS);
     Ok(SeqData {
         title: title.to_string(),
         info,
@@ -277,7 +281,7 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_desc("Time [s]")
+        .x_desc("Time [s] (first second of the window)")
         .y_desc("Neuron x position")
         .x_labels(8)
         .y_labels(6)
@@ -297,7 +301,10 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
     let area = root
         .clone()
         .shrink((l.speed.x, l.speed.y), (l.speed.w as i32, l.speed.h as i32));
-    let max_speed = d.speeds.iter().copied().fold(0.0, f64::max);
+    // Up to the 99th percentile: a few centroid jumps would squeeze the distribution into one bin.
+    let mut sorted = d.speeds.clone();
+    sorted.sort_by(f64::total_cmp);
+    let max_speed = sorted.get((sorted.len() * 99) / 100).or(sorted.last()).copied().unwrap_or(0.0);
     let hi = if max_speed > 0.0 {
         max_speed * 1.05
     } else {
@@ -449,7 +456,8 @@ fn paint_raster(buf: &mut [u8], width: usize, d: &SeqData) {
     let span = d.t1_s * 1000.0 - d.t0_s * 1000.0;
     let t0 = d.t0_s * 1000.0;
     let total = d.labels.len();
-    let stride = total.div_ceil(MAX_RASTER_POINTS).max(1);
+    let shown = d.t_ms.iter().filter(|&&t| t >= t0 && t <= t0 + span).count();
+    let stride = shown.div_ceil(MAX_RASTER_POINTS).max(1);
     let mut put = |x: i32, y: i32, c: [u8; 3]| {
         if r.contains(x, y) {
             let k = (y as usize * width + x as usize) * 3;
