@@ -202,11 +202,12 @@ impl PartLayout {
 }
 
 /// One partition's share of the synapse buckets: for each source, its targets inside the
-/// partition as sorted local indices (the sheet has at most 256×256 neurons).
+/// partition as sorted local indices (the sheet has at most 256×256 neurons). Built only by
+/// [`SynapseBuckets::restrict`], which guarantees the sorting the delivery relies on.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartBuckets {
-    pub offsets: Vec<u32>,
-    pub targets: Vec<u16>,
+    offsets: Vec<u32>,
+    targets: Vec<u16>,
 }
 
 impl PartBuckets {
