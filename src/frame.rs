@@ -11,8 +11,8 @@ use seqscape_core::model::Landscape;
 
 use crate::output::atomic::{check_target, temp_path_for};
 use crate::output::colormap::Colormap;
-use crate::output::gif::{GifRecorder, delay_for_fps, snap_to_palette};
-use crate::output::raster::{Canvas, Rect};
+use crate::output::gif::{GifRecorder, delay_for_fps};
+use crate::output::raster::Canvas;
 
 /// Colour-map levels in a frame's palette; the rest of the 256 are greys for the arrows.
 const LEVELS: usize = 240;
@@ -22,9 +22,9 @@ pub const ARROW_RGB: [u8; 3] = [255, 255, 255];
 /// Trace value shown at the top of the colour map by default.
 pub const DEFAULT_TRACE_MAX: f32 = 1.5;
 
-/// Side of the landscape blocks that get one arrow each, for about 20 arrows across the sheet.
+/// Side of the landscape blocks that get one arrow each, for about 14 arrows across the sheet.
 pub fn arrow_block(n: usize) -> usize {
-    n.div_ceil(20).max(1)
+    n.div_ceil(14).max(1)
 }
 
 /// One arrow per `k`×`k` block (grid units, y up, cell `(x, y)` spans `[x, x+1)×[y, y+1)`): the
@@ -58,7 +58,8 @@ pub fn block_arrows(landscape: &Landscape, k: usize) -> Vec<([f32; 2], f32)> {
     out
 }
 
-/// Draws colour-mapped activity frames, optionally with arrows.
+/// Draws colour-mapped activity frames, optionally with arrows. Frames are palette indices (at
+/// most 256 colours: the colour map, then greys), so GIFs store them without quantising.
 #[derive(Clone, Debug)]
 pub struct FrameRenderer {
     pub n: usize,
@@ -67,7 +68,12 @@ pub struct FrameRenderer {
     pub arrows: bool,
     pub trace_max: f32,
     palette: Vec<[u8; 3]>,
+    /// The arrow pixels of the landscape they were drawn for.
+    arrow_mask: Option<(Vec<f32>, Vec<u32>)>,
 }
+
+/// Palette index of the arrows' white.
+const WHITE_INDEX: u8 = (LEVELS + GREYS - 1) as u8;
 
 impl FrameRenderer {
     /// Frames of about 400 pixels across for an `n`×`n` sheet.
@@ -78,7 +84,7 @@ impl FrameRenderer {
             let g = (i * 255 / (GREYS - 1)) as u8;
             [g, g, g]
         }));
-        FrameRenderer { n, cell_px, colormap, arrows, trace_max: DEFAULT_TRACE_MAX, palette }
+        FrameRenderer { n, cell_px, colormap, arrows, trace_max: DEFAULT_TRACE_MAX, palette, arrow_mask: None }
     }
 
     /// Frame width and height in pixels.
@@ -93,38 +99,86 @@ impl FrameRenderer {
 
     /// The colour of a trace value.
     pub fn color(&self, v: f32) -> [u8; 3] {
-        self.palette[self.level(v)]
+        self.palette[self.level(v) as usize]
     }
 
-    fn level(&self, v: f32) -> usize {
+    fn level(&self, v: f32) -> u8 {
         let u = if v.is_finite() { (v / self.trace_max).clamp(0.0, 1.0) } else { 0.0 };
-        (u * (LEVELS - 1) as f32).round() as usize
+        (u * (LEVELS - 1) as f32).round() as u8
     }
 
-    /// Draws `trace` (`n`×`n`, `[y·n + x]`, row 0 at the bottom) and the arrows of `landscape`.
-    pub fn render(&self, trace: &[f32], landscape: Option<&Landscape>) -> Canvas {
-        let (w, h) = self.size();
-        let mut canvas = Canvas::new(w, h, [0, 0, 0]);
-        if trace.len() != self.n * self.n {
-            return canvas;
-        }
-        let colors: Vec<[u8; 3]> = trace.iter().map(|&v| self.color(v)).collect();
-        canvas.blit_scaled_nearest(&colors, self.n, self.n, Rect::new(0, 0, w as u32, h as u32), true);
-        if self.arrows
-            && let Some(l) = landscape.filter(|l| l.n == self.n)
-        {
+    /// The pixels covered by the arrows of `landscape` (drawn once per landscape).
+    fn arrow_pixels(&mut self, landscape: &Landscape) -> &[u32] {
+        let fresh = match &self.arrow_mask {
+            Some((dirs, _)) => {
+                dirs.len() != landscape.direction.len()
+                    || dirs.iter().zip(&landscape.direction).any(|(a, b)| a.to_bits() != b.to_bits())
+            }
+            None => true,
+        };
+        if fresh {
+            let (w, h) = self.size();
+            let mut canvas = Canvas::new(w, h, [0, 0, 0]);
             let k = arrow_block(self.n);
             let px = self.cell_px as f32;
             let len = 0.8 * k as f32 * px;
             let width = (px * k as f32 / 12.0).clamp(1.2, 2.5);
-            for ([cx, cy], a) in block_arrows(l, k) {
+            for ([cx, cy], a) in block_arrows(landscape, k) {
                 let (dx, dy) = (a.cos() * len / 2.0, a.sin() * len / 2.0);
                 let (x, y) = (cx * px, h as f32 - cy * px);
                 canvas.arrow_with((x - dx, y + dy), (x + dx, y - dy), ARROW_RGB, width);
             }
-            snap_to_palette(&mut canvas.rgba, &self.palette);
+            let mask =
+                canvas.rgba.chunks_exact(4).enumerate().filter(|(_, p)| p[0] >= 128).map(|(i, _)| i as u32).collect();
+            self.arrow_mask = Some((landscape.direction.clone(), mask));
         }
-        canvas
+        self.arrow_mask.as_ref().map_or(&[], |(_, m)| m.as_slice())
+    }
+
+    /// Draws `trace` (`n`×`n`, `[y·n + x]`, row 0 at the bottom) and, when arrows are on, the
+    /// arrows of `landscape`, as palette indices (row-major, top row first).
+    pub fn render_indices(&mut self, trace: &[f32], landscape: Option<&Landscape>) -> Vec<u8> {
+        let (w, h) = self.size();
+        let mut out = vec![0u8; w * h];
+        if trace.len() != self.n * self.n {
+            return out;
+        }
+        let (n, c) = (self.n, self.cell_px);
+        let mut row = vec![0u8; w];
+        for y in 0..n {
+            for (x, &v) in trace[y * n..(y + 1) * n].iter().enumerate() {
+                row[x * c..(x + 1) * c].fill(self.level(v));
+            }
+            let top = (n - 1 - y) * c;
+            for r in top..top + c {
+                out[r * w..(r + 1) * w].copy_from_slice(&row);
+            }
+        }
+        if self.arrows
+            && let Some(l) = landscape.filter(|l| l.n == self.n)
+        {
+            for &i in self.arrow_pixels(l) {
+                out[i as usize] = WHITE_INDEX;
+            }
+        }
+        out
+    }
+
+    /// RGBA pixels of an index frame.
+    pub fn to_rgba(&self, indices: &[u8]) -> Vec<u8> {
+        let mut rgba = Vec::with_capacity(indices.len() * 4);
+        for &i in indices {
+            let c = self.palette[i as usize];
+            rgba.extend_from_slice(&[c[0], c[1], c[2], 255]);
+        }
+        rgba
+    }
+
+    /// The frame as a canvas.
+    pub fn render(&mut self, trace: &[f32], landscape: Option<&Landscape>) -> Canvas {
+        let (w, h) = self.size();
+        let indices = self.render_indices(trace, landscape);
+        Canvas { w, h, rgba: self.to_rgba(&indices) }
     }
 }
 
@@ -166,7 +220,9 @@ pub fn check_video_target(path: &Path) -> Result<VideoFormat, String> {
         Ok(_) => {
             let _ = std::fs::remove_file(&probe);
         }
-        Err(e) => return Err(format!("cannot write to the folder of {}: {e}", path.display())),
+        Err(e) => {
+            return Err(format!("cannot write to the folder of {}: {e}", path.display()));
+        }
     }
     if format == VideoFormat::Mp4 && !ffmpeg_available() {
         return Err(format!(
@@ -193,7 +249,18 @@ impl Mp4Pipe {
             .arg(format!("{w}x{h}"))
             .arg("-r")
             .arg(format!("{fps}"))
-            .args(["-i", "-", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4"])
+            .args([
+                "-i",
+                "-",
+                "-vf",
+                "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+                "-c:v",
+                "libx264",
+                "-pix_fmt",
+                "yuv420p",
+                "-f",
+                "mp4",
+            ])
             .arg(&temp)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -218,7 +285,8 @@ impl Mp4Pipe {
             let line = err.lines().next().unwrap_or("no message");
             return Err(format!("ffmpeg could not write {}: {line}", self.target.display()));
         }
-        std::fs::rename(&self.temp, &self.target).map_err(|e| format!("cannot move the video to {}: {e}", self.target.display()))?;
+        std::fs::rename(&self.temp, &self.target)
+            .map_err(|e| format!("cannot move the video to {}: {e}", self.target.display()))?;
         Ok(self.target.clone())
     }
 }
@@ -240,6 +308,8 @@ pub struct VideoWriter {
     w: usize,
     h: usize,
     frames: usize,
+    /// Size of the GIF's global palette (0: none).
+    palette_len: usize,
 }
 
 enum Sink {
@@ -267,7 +337,7 @@ impl VideoWriter {
                 Sink::Mp4(Mp4Pipe::open(path, w, h, fps)?)
             }
         };
-        Ok(VideoWriter { sink, w, h, frames: 0 })
+        Ok(VideoWriter { sink, w, h, frames: 0, palette_len: palette.map_or(0, <[[u8; 3]]>::len) })
     }
 
     pub fn size(&self) -> (usize, usize) {
@@ -286,6 +356,26 @@ impl VideoWriter {
         match &mut self.sink {
             Sink::Gif(g) => g.push_rgba(rgba).map_err(|e| e.to_string())?,
             Sink::Mp4(m) => m.push(rgba)?,
+        }
+        self.frames += 1;
+        Ok(())
+    }
+
+    /// Appends a frame of palette indices (GIFs made with this palette store it as is).
+    pub fn push_indexed(&mut self, indices: &[u8], palette: &[[u8; 3]]) -> Result<(), String> {
+        if indices.len() != self.w * self.h {
+            return Err(format!("a {}×{} video cannot take a frame of {} pixels", self.w, self.h, indices.len()));
+        }
+        match &mut self.sink {
+            Sink::Gif(g) if self.palette_len == palette.len() => g.push_indexed(indices).map_err(|e| e.to_string())?,
+            _ => {
+                let mut rgba = Vec::with_capacity(indices.len() * 4);
+                for &i in indices {
+                    let c = palette.get(i as usize).copied().unwrap_or([0, 0, 0]);
+                    rgba.extend_from_slice(&[c[0], c[1], c[2], 255]);
+                }
+                return self.push_rgba(&rgba);
+            }
         }
         self.frames += 1;
         Ok(())
@@ -322,7 +412,7 @@ mod tests {
     #[test]
     fn frames_use_the_palette_and_put_row_zero_at_the_bottom() {
         let n = 20;
-        let r = FrameRenderer::new(n, Colormap::Viridis, true);
+        let mut r = FrameRenderer::new(n, Colormap::Viridis, true);
         let mut trace = vec![0.0; n * n];
         trace[0] = 10.0; // bottom-left neuron at full scale
         let l = Landscape { n, direction: vec![0.0; n * n] };

@@ -45,10 +45,13 @@ pub fn from_toml(text: &str, origin: &str) -> Result<Params, String> {
     let scale_down = match table.get("scale_down") {
         None => Params::default_scale_down(preset),
         Some(toml::Value::Integer(s)) if (1..=5).contains(s) => *s as u32,
-        Some(v) => return Err(format!("{origin}: invalid scale_down '{v}': expected an integer from 1 to 5")),
+        Some(v) => {
+            return Err(format!("{origin}: invalid scale_down '{v}': expected an integer from 1 to 5"));
+        }
     };
     let base = Params::new(preset, landscape, scale_down).map_err(|e| format!("{origin}: {e}"))?;
-    let mut merged = toml::Table::try_from(&base).map_err(|e| format!("cannot represent the parameters as TOML: {e}"))?;
+    let mut merged =
+        toml::Table::try_from(&base).map_err(|e| format!("cannot represent the parameters as TOML: {e}"))?;
     for (key, value) in table {
         if !merged.contains_key(&key) {
             let known: Vec<&str> = merged.keys().map(String::as_str).collect();
@@ -63,7 +66,8 @@ pub fn from_toml(text: &str, origin: &str) -> Result<Params, String> {
 
 /// Reads a preset file.
 pub fn load(path: &Path) -> Result<Params, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {}: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {}: {e}", path.display()))?;
     from_toml(&text, &path.display().to_string())
 }
 

@@ -48,7 +48,10 @@ const MAX_SECONDS: f64 = 3600.0;
 pub fn record(args: RecordArgs) -> Result<(), UserError> {
     let colormap = Colormap::from_name(&args.colormap)?;
     if !(args.seconds.is_finite() && args.seconds > 0.0 && args.seconds <= MAX_SECONDS) {
-        return Err(UserError(format!("invalid seconds '{}': expected a number above 0 and up to {MAX_SECONDS}", args.seconds)));
+        return Err(UserError(format!(
+            "invalid seconds '{}': expected a number above 0 and up to {MAX_SECONDS}",
+            args.seconds
+        )));
     }
     if !(args.fps.is_finite() && (1.0..=100.0).contains(&args.fps)) {
         return Err(UserError(format!("invalid fps '{}': expected 1 to 100 frames per second", args.fps)));
@@ -77,7 +80,6 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
     pool.install(|| run_ticks(world, warm_ticks));
 
     let mut renderer = FrameRenderer::new(params.n, colormap, args.arrows);
-    renderer.arrows = args.arrows;
     let (w, h) = renderer.size();
     let mut video = VideoWriter::open(&args.out, w, h, args.fps as f32, Some(renderer.palette())).map_err(UserError)?;
     let landscape = app.world().resource::<SimConnectivity>().landscape.clone();
@@ -85,8 +87,8 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
         let world = app.world_mut();
         pool.install(|| run_ticks(world, ticks_per_frame));
         let trace = &app.world().resource::<ActivityBins>().trace;
-        let canvas = renderer.render(trace, Some(&landscape));
-        video.push_rgba(&canvas.rgba).map_err(UserError)?;
+        let frame = renderer.render_indices(trace, Some(&landscape));
+        video.push_indexed(&frame, renderer.palette()).map_err(UserError)?;
     }
     let t_ms = app.world().resource::<SimState>().t_ms();
     let path = video.finish().map_err(UserError)?;

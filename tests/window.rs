@@ -29,7 +29,8 @@ fn under_xvfb(args: &[&str]) -> Output {
         on_path("xvfb-run"),
         "xvfb-run is missing: install xvfb and xauth (scripts/test.sh does: apt-get install xvfb xauth mesa-vulkan-drivers libvulkan1)"
     );
-    let icds = std::fs::read_dir("/usr/share/vulkan/icd.d").map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect::<Vec<_>>());
+    let icds = std::fs::read_dir("/usr/share/vulkan/icd.d")
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect::<Vec<_>>());
     assert!(
         icds.is_ok_and(|names| names.iter().any(|n| n.to_string_lossy().starts_with("lvp"))),
         "Mesa's software Vulkan driver (lavapipe) is missing: install mesa-vulkan-drivers and libvulkan1 (scripts/test.sh does)"
@@ -78,13 +79,22 @@ fn the_window_shows_activity_arrows_and_the_panel() {
     let dir = scratch("shot");
     let with = dir.join("with-arrows.png");
     let without = dir.join("without-arrows.png");
-    for (path, extra) in [(&with, None), (&without, Some("--no-arrows"))] {
-        let mut args = vec!["app", "--scale-down", "2", "--threads", "2", "--frames", "30", "--screenshot", path.to_str().unwrap()];
+    let recording = dir.join("closed-while-recording.gif");
+    let record_args = ["--record", "--record-to", recording.to_str().unwrap()];
+    for (path, extra) in [(&with, &record_args[..]), (&without, &["--no-arrows"][..])] {
+        let mut args = vec!["app", "--scale-down", "2", "--threads", "2", "--frames", "30"];
+        args.extend(["--screenshot", path.to_str().unwrap()]);
         args.extend(extra);
         let out = under_xvfb(&args);
         assert!(out.status.success(), "app {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         assert!(path.is_file(), "no screenshot at {}", path.display());
     }
+    // The app exited while recording: the GIF is complete, with the arrows.
+    let (w, h, frames) = decode_gif(&recording);
+    assert_eq!((w, h), (400, 400));
+    assert!(!frames.is_empty(), "the recording has no frames");
+    assert!(frames[0].chunks(4).any(|p| is_arrow_white([p[0], p[1], p[2]])), "the recording has no arrows");
+
     let img = read_png(&with);
     assert_eq!(img.dimensions(), (1000, 700), "the window is 1000×700 by default");
 
@@ -145,7 +155,18 @@ fn record_writes_gif_frames_in_the_colour_map_with_arrows() {
     let dir = scratch("gif");
     let with = dir.join("a.gif");
     let out = bin()
-        .args(["record", "--scale-down", "4", "--seconds", "0.5", "--arrows", "--threads", "1", "--out", with.to_str().unwrap()])
+        .args([
+            "record",
+            "--scale-down",
+            "4",
+            "--seconds",
+            "0.5",
+            "--arrows",
+            "--threads",
+            "1",
+            "--out",
+            with.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -174,7 +195,17 @@ fn record_writes_gif_frames_in_the_colour_map_with_arrows() {
     // Another map, no arrows, at another frame rate and frame time: magma colours and no white.
     let plain = dir.join("b.gif");
     let out = bin()
-        .args(["record", "--preset", "assets/presets/demo.toml", "--scale-down", "5", "--seconds", "0.2", "--colormap", "magma"])
+        .args([
+            "record",
+            "--preset",
+            "assets/presets/demo.toml",
+            "--scale-down",
+            "5",
+            "--seconds",
+            "0.2",
+            "--colormap",
+            "magma",
+        ])
         .args(["--fps", "10", "--ms-per-frame", "50", "--out", plain.to_str().unwrap()])
         .output()
         .unwrap();
@@ -195,7 +226,10 @@ fn record_writes_mp4_with_ffmpeg() {
     assert!(on_path("ffmpeg"), "ffmpeg is missing: scripts/test.sh installs it (apt-get install ffmpeg)");
     let dir = scratch("mp4");
     let path = dir.join("a.mp4");
-    let out = bin().args(["record", "--scale-down", "5", "--seconds", "0.2", "--arrows", "--out", path.to_str().unwrap()]).output().unwrap();
+    let out = bin()
+        .args(["record", "--scale-down", "5", "--seconds", "0.2", "--arrows", "--out", path.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.len() > 1000 && &bytes[4..8] == b"ftyp", "not an MP4 file");
@@ -224,13 +258,25 @@ fn bad_input_gives_one_line_exit_2_and_writes_nothing() {
     let g = gif.to_str().unwrap();
     fails_with_one_line(&["record", "--seconds", "1", "--out", missing.to_str().unwrap()], &[], "folder");
     fails_with_one_line(&["record", "--seconds", "1", "--colormap", "rainbow", "--out", g], &[], "rainbow");
-    fails_with_one_line(&["record", "--seconds", "1", "--out", dir.join("a.avi").to_str().unwrap()], &[], ".gif or .mp4");
+    fails_with_one_line(
+        &["record", "--seconds", "1", "--out", dir.join("a.avi").to_str().unwrap()],
+        &[],
+        ".gif or .mp4",
+    );
     fails_with_one_line(&["record", "--seconds", "0", "--out", g], &[], "seconds");
     fails_with_one_line(&["record", "--seconds", "1", "--fps", "0", "--out", g], &[], "fps");
-    fails_with_one_line(&["record", "--seconds", "1", "--preset", dir.join("none.toml").to_str().unwrap(), "--out", g], &[], "none.toml");
+    fails_with_one_line(
+        &["record", "--seconds", "1", "--preset", dir.join("none.toml").to_str().unwrap(), "--out", g],
+        &[],
+        "none.toml",
+    );
     fails_with_one_line(&["app", "--frames", "0"], &[], "frames");
     fails_with_one_line(&["app", "--colormap", "rainbow"], &[], "rainbow");
-    fails_with_one_line(&["app", "--frames", "5", "--screenshot", missing.with_extension("png").to_str().unwrap()], &[], "folder");
+    fails_with_one_line(
+        &["app", "--frames", "5", "--screenshot", missing.with_extension("png").to_str().unwrap()],
+        &[],
+        "folder",
+    );
     fails_with_one_line(&["app", "--record-to", missing.to_str().unwrap()], &[], "folder");
     fails_with_one_line(&["app", "--scale-down", "2"], &["DISPLAY", "WAYLAND_DISPLAY"], "seqscape record");
     fails_with_one_line(&[], &["DISPLAY", "WAYLAND_DISPLAY"], "seqscape figure");

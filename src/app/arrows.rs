@@ -10,7 +10,7 @@ use crate::frame::block_arrows;
 pub(super) fn plugin(app: &mut App) {
     app.init_gizmo_group::<ArrowGizmos>();
     app.add_systems(Startup, configure);
-    app.add_systems(Update, draw.in_set(AppSet::Display));
+    app.add_systems(Update, (sync_enabled, draw).chain().in_set(AppSet::Display));
 }
 
 /// The gizmo group of the landscape arrows.
@@ -25,18 +25,21 @@ fn configure(mut store: ResMut<GizmoConfigStore>) {
     config.line.width = 2.0;
 }
 
+/// Turns the arrow group on and off with the view setting (`A`, the panel, `--no-arrows`).
+fn sync_enabled(mut store: ResMut<GizmoConfigStore>, settings: Res<ViewSettings>) {
+    let (config, _) = store.config_mut::<ArrowGizmos>();
+    if config.enabled != settings.arrows {
+        config.enabled = settings.arrows;
+    }
+}
+
 fn draw(
     mut gizmos: Gizmos<ArrowGizmos>,
-    mut store: ResMut<GizmoConfigStore>,
     settings: Res<ViewSettings>,
     conn: Res<SimConnectivity>,
     state: Res<SimState>,
     camera: Single<&Projection, With<Camera2d>>,
 ) {
-    let (config, _) = store.config_mut::<ArrowGizmos>();
-    if config.enabled != settings.arrows {
-        config.enabled = settings.arrows;
-    }
     if !settings.arrows {
         return;
     }

@@ -9,11 +9,13 @@ use std::time::{Duration, Instant};
 use bevy::prelude::*;
 use seqscape_core::sim::{SimPool, SimState, run_ticks};
 
-use super::{AppSet, tick_ms};
+use super::{AppSet, LaunchOptions, Notices, tick_ms};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<SimClock>();
+    app.add_systems(Startup, apply_launch_speed);
     app.add_systems(Update, drive.in_set(AppSet::Simulate));
+    app.add_systems(Last, summary);
 }
 
 /// Slowest and fastest chosen speeds (simulated seconds per wall second).
@@ -77,6 +79,48 @@ impl SimClock {
     }
 }
 
+fn apply_launch_speed(mut clock: ResMut<SimClock>, options: Res<LaunchOptions>) {
+    match options.speed {
+        None => clock.max = true,
+        Some(s) if s <= 0.0 => clock.paused = true,
+        Some(s) => clock.set_speed(s),
+    }
+}
+
+/// Frames and simulated time since the window opened, for the summary at exit.
+#[derive(Default)]
+pub struct RunSummary {
+    start: Option<(Instant, f64)>,
+    frames: u64,
+}
+
+/// Logs frames per second and the real-time factor over the whole run when the app exits.
+pub(super) fn summary(
+    mut exits: MessageReader<AppExit>,
+    state: Res<SimState>,
+    mut run: Local<RunSummary>,
+    mut notices: ResMut<Notices>,
+) {
+    // The first frames compile pipelines: measure from frame 30 on.
+    const SKIP: u64 = 30;
+    let now = Instant::now();
+    run.frames += 1;
+    if run.frames <= SKIP {
+        run.start = Some((now, state.t_ms()));
+    }
+    let (t0, sim0) = run.start.unwrap_or((now, state.t_ms()));
+    if exits.read().count() > 0 && run.frames > SKIP {
+        run.frames -= SKIP;
+        let wall = (now - t0).as_secs_f64().max(1e-9);
+        notices.push(format!(
+            "{} frames in {wall:.1} s: {:.1} fps, {:.2} simulated s per wall s",
+            run.frames,
+            run.frames as f64 / wall,
+            (state.t_ms() - sim0) / 1000.0 / wall
+        ));
+    }
+}
+
 /// Runs this frame's ticks.
 fn drive(world: &mut World) {
     let now = Instant::now();
@@ -122,7 +166,8 @@ fn drive(world: &mut World) {
         }
     }
     clock.history.push_back((now, t_ms));
-    while clock.history.len() > 2 && clock.history.front().is_some_and(|(t, _)| now - *t > Duration::from_millis(1500)) {
+    while clock.history.len() > 2 && clock.history.front().is_some_and(|(t, _)| now - *t > Duration::from_millis(1500))
+    {
         clock.history.pop_front();
     }
 }

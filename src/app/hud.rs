@@ -29,7 +29,12 @@ const HELP: &[(&str, &str)] = &[
     ("H", "this help"),
 ];
 
-fn overlays(mut contexts: EguiContexts, mut settings: ResMut<ViewSettings>, tool: Res<Tool>, recorder: Res<Recorder>) -> Result {
+fn overlays(
+    mut contexts: EguiContexts,
+    mut settings: ResMut<ViewSettings>,
+    tool: Res<Tool>,
+    recorder: Res<Recorder>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     if settings.help {
         let mut open = true;

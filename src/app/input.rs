@@ -149,7 +149,9 @@ fn pointer(
         pending.stroke_active = false;
         return;
     }
-    let Some(cursor) = window.cursor_position() else { return };
+    let Some(cursor) = window.cursor_position() else {
+        return;
+    };
     if buttons.just_pressed(MouseButton::Left) && (cursor.x < view.panel_px || wants.wants_any_pointer_input()) {
         return;
     }
@@ -185,7 +187,9 @@ fn pointer(
             }
         }
         ToolMode::Brush => {
-            let Some(mut generated) = generated else { return };
+            let Some(mut generated) = generated else {
+                return;
+            };
             let angle = match tool.brush_direction {
                 BrushDirection::Stroke => match *stroke {
                     Some((p, _)) if world.distance(p) >= 0.3 => {
@@ -257,7 +261,12 @@ fn paint(
 
 /// Redraws the connections of painted neurons: at most about five times a second while
 /// painting, and when the stroke ends.
-fn redraw_painted(mut pending: ResMut<PendingRedraw>, mut conn: ResMut<SimConnectivity>, state: Res<SimState>, pool: Res<SimPool>) {
+fn redraw_painted(
+    mut pending: ResMut<PendingRedraw>,
+    mut conn: ResMut<SimConnectivity>,
+    state: Res<SimState>,
+    pool: Res<SimPool>,
+) {
     let Some(since) = pending.since else { return };
     if pending.stroke_active && since.elapsed() < Duration::from_millis(200) {
         return;
@@ -278,7 +287,8 @@ pub fn redraw(conn: &mut Connectivity, params: &Params, sources: &[usize], pool:
     pool.install(|| {
         conn.buckets.redraw(params, &conn.landscape, sources);
         let buckets = std::mem::take(&mut conn.buckets);
-        let landscape = std::mem::replace(&mut conn.landscape, seqscape_core::model::Landscape { n: 0, direction: Vec::new() });
+        let landscape =
+            std::mem::replace(&mut conn.landscape, seqscape_core::model::Landscape { n: 0, direction: Vec::new() });
         *conn = Connectivity::from_parts(landscape, buckets, &partitions);
     });
 }
@@ -306,4 +316,42 @@ pub fn erase_all(world: &mut World) {
     });
     world.resource_mut::<GeneratedLandscape>().painted.iter_mut().for_each(|p| *p = false);
     world.resource_mut::<Notices>().push(format!("erased the painted landscape ({} neurons)", painted.len()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use seqscape_core::model::network::{Network, thread_pool};
+    use seqscape_core::model::{LandscapeKind, Params, Preset};
+
+    #[test]
+    fn painting_sets_directions_on_the_torus_and_redraws_their_connections() {
+        let p = Params::new(Preset::Paper, LandscapeKind::Homogeneous, 5).unwrap();
+        let pool = thread_pool(2);
+        let net = Network::build(p.clone(), pool.clone()).unwrap();
+        let mut conn = net.conn.clone();
+        let mut generated = GeneratedLandscape::new(conn.landscape.clone());
+        let n = p.n;
+        let mut sources = Vec::new();
+        // A disc of radius 1.5 around the corner cell (0, 0) wraps to the other edges.
+        paint(&mut conn, &mut generated, n, (0.5, 0.5), 1.5, Some(0.0), &mut sources);
+        for id in [0, 1, n - 1, n, (n - 1) * n] {
+            assert!(sources.contains(&id), "{id} was not painted");
+            assert_eq!(conn.landscape.direction[id], 0.0);
+            assert!(generated.painted[id]);
+        }
+        assert_eq!(sources.len(), 9);
+        let before = conn.buckets.targets_of(0).to_vec();
+        redraw(&mut conn, &p, &sources, &SimPool(pool.clone()));
+        assert_eq!(conn.parts.len(), net.conn.parts.len());
+        assert_ne!(conn.buckets.targets_of(0), before.as_slice(), "the painted neuron's targets moved");
+        assert_eq!(conn.buckets.targets_of(n / 2 * n + n / 2), net.conn.buckets.targets_of(n / 2 * n + n / 2));
+        // Erasing restores the generated direction and, redrawn, the original connections.
+        let mut again = Vec::new();
+        paint(&mut conn, &mut generated, n, (0.5, 0.5), 1.5, None, &mut again);
+        redraw(&mut conn, &p, &again, &SimPool(pool));
+        assert_eq!(conn.landscape, net.conn.landscape);
+        assert_eq!(conn.buckets, net.conn.buckets);
+        assert!(generated.painted.iter().all(|&b| !b));
+    }
 }

@@ -28,7 +28,7 @@ use bevy::prelude::*;
 use bevy::window::{ExitCondition, WindowResolution};
 use bevy_egui::EguiPlugin;
 use clap::{Args, Parser};
-use seqscape_core::model::{LandscapeKind, Landscape, Params};
+use seqscape_core::model::{Landscape, LandscapeKind, Params};
 use seqscape_core::sim::{SimPlugin, SimPool, SimState, run_ticks};
 
 use crate::cli::{ModelArgs, UserError};
@@ -56,9 +56,18 @@ pub struct AppArgs {
     /// File that 'R' records to (.gif, or .mp4 with ffmpeg on the PATH).
     #[arg(long, default_value = "seqscape-recording.gif")]
     pub record_to: PathBuf,
+    /// Start recording to --record-to as soon as the window opens.
+    #[arg(long)]
+    pub record: bool,
+    /// Start with the torus tiled 3×3.
+    #[arg(long)]
+    pub tiled: bool,
     /// Start with the landscape arrows hidden.
     #[arg(long)]
     pub no_arrows: bool,
+    /// Simulation speed in simulated seconds per wall second (0.01 to 20), or "max", or "paused".
+    #[arg(long, default_value = "1")]
+    pub speed: String,
     /// Window size in logical pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1000x700")]
     pub window: String,
@@ -91,9 +100,12 @@ pub enum AppSet {
 #[derive(Resource, Clone, Debug)]
 pub struct LaunchOptions {
     pub threads: usize,
+    /// Simulated seconds per wall second; `None`: as fast as possible; 0: paused.
+    pub speed: Option<f64>,
     pub frames: Option<u64>,
     pub screenshot: Option<PathBuf>,
     pub record_to: PathBuf,
+    pub record_at_start: bool,
 }
 
 /// How the sheet is shown.
@@ -169,10 +181,20 @@ fn check_display() -> Result<(), String> {
     if display.is_empty() {
         return Err("no display (DISPLAY is not set)".into());
     }
-    let (host, rest) = display.rsplit_once(':').ok_or_else(|| format!("DISPLAY '{display}' is not of the form [host]:N"))?;
-    let number: u32 = rest.split('.').next().unwrap_or("").parse().map_err(|_| format!("DISPLAY '{display}' is not of the form [host]:N"))?;
+    let (host, rest) =
+        display.rsplit_once(':').ok_or_else(|| format!("DISPLAY '{display}' is not of the form [host]:N"))?;
+    let number: u32 = rest
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .parse()
+        .map_err(|_| format!("DISPLAY '{display}' is not of the form [host]:N"))?;
     let reachable = if host.is_empty() || host == "unix" || host.starts_with('/') {
-        let socket = if host.starts_with('/') { PathBuf::from(&display) } else { PathBuf::from(format!("/tmp/.X11-unix/X{number}")) };
+        let socket = if host.starts_with('/') {
+            PathBuf::from(&display)
+        } else {
+            PathBuf::from(format!("/tmp/.X11-unix/X{number}"))
+        };
         std::os::unix::net::UnixStream::connect(&socket).is_ok() || host.starts_with('/')
     } else {
         use std::net::ToSocketAddrs;
@@ -187,7 +209,10 @@ fn check_display() -> Result<(), String> {
 
 fn check_png_target(path: &Path) -> Result<(), UserError> {
     if !path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("png")) {
-        return Err(UserError(format!("cannot save the screenshot {}: the file name must end in .png", path.display())));
+        return Err(UserError(format!(
+            "cannot save the screenshot {}: the file name must end in .png",
+            path.display()
+        )));
     }
     check_target(path).map_err(|e| UserError(e.to_string()))
 }
@@ -200,27 +225,63 @@ pub fn run(args: AppArgs) -> Result<(), UserError> {
     }
     if let Some(shot) = &args.screenshot {
         if args.frames.is_none() {
-            return Err(UserError("--screenshot needs --frames N (for a screenshot at any time, press S in the window)".into()));
+            return Err(UserError(
+                "--screenshot needs --frames N (for a screenshot at any time, press S in the window)".into(),
+            ));
         }
         check_png_target(shot)?;
     }
     VideoFormat::from_path(&args.record_to).map_err(UserError)?;
     check_target(&args.record_to).map_err(|e| UserError(e.to_string()))?;
     let (w, h) = parse_window(&args.window)?;
+    let speed = match args.speed.trim() {
+        "max" => None,
+        "paused" | "pause" => Some(0.0),
+        text => match text.parse::<f64>() {
+            Ok(v) if (clock::MIN_SPEED..=clock::MAX_SPEED).contains(&v) => Some(v),
+            _ => {
+                return Err(UserError(format!(
+                    "invalid speed '{text}': expected {} to {}, 'max' or 'paused'",
+                    clock::MIN_SPEED,
+                    clock::MAX_SPEED
+                )));
+            }
+        },
+    };
     let landscape = args.landscape.as_deref().map(LandscapeKind::from_name).transpose()?;
     let params = args.model.params_for(landscape)?;
-    let threads = args.model.threads()?;
+    // Leave a core to the renderer unless the user chose.
+    let threads = match args.model.threads()? {
+        0 => std::thread::available_parallelism().map_or(1, |c| c.get().saturating_sub(1).max(1)),
+        t => t,
+    };
     if let Err(why) = check_display() {
         return Err(UserError(format!(
             "cannot open a window: {why}; without a display use 'seqscape figure' for pictures or 'seqscape record' for videos"
         )));
     }
-    let options = LaunchOptions { threads, frames: args.frames, screenshot: args.screenshot.clone(), record_to: args.record_to.clone() };
-    let view = ViewSettings { colormap, trace_max: DEFAULT_TRACE_MAX, arrows: !args.no_arrows, tiled: false, trails: true, help: false };
+    let options = LaunchOptions {
+        threads,
+        speed,
+        frames: args.frames,
+        screenshot: args.screenshot.clone(),
+        record_to: args.record_to.clone(),
+        record_at_start: args.record,
+    };
+    let view = ViewSettings {
+        colormap,
+        trace_max: DEFAULT_TRACE_MAX,
+        arrows: !args.no_arrows,
+        tiled: args.tiled,
+        trails: true,
+        help: false,
+    };
     let exit = build_app(params, options, view, (w, h)).run();
     match exit {
         AppExit::Success => Ok(()),
-        AppExit::Error(code) => Err(UserError(format!("the window closed with an error (code {code}); see the messages above"))),
+        AppExit::Error(code) => {
+            Err(UserError(format!("the window closed with an error (code {code}); see the messages above")))
+        }
     }
 }
 
@@ -238,7 +299,11 @@ fn build_app(params: Params, options: LaunchOptions, view: ViewSettings, (w, h):
                 close_when_requested: true,
                 ..default()
             })
-            .set(LogPlugin { level: Level::WARN, filter: "warn,wgpu=error,naga=error,seqscape=info".into(), ..default() }),
+            .set(LogPlugin {
+                level: Level::WARN,
+                filter: "warn,wgpu=error,naga=error,seqscape=info".into(),
+                ..default()
+            }),
     );
     app.add_plugins(EguiPlugin::default());
     app.insert_resource(ClearColor(Color::srgb(0.06, 0.06, 0.08)));

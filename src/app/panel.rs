@@ -46,8 +46,10 @@ fn shipped_presets() -> Vec<PathBuf> {
     let candidates = [PathBuf::from("assets/presets"), Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/presets")];
     for dir in candidates {
         if let Ok(entries) = std::fs::read_dir(&dir) {
-            let mut files: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
             files.sort();
             return files;
         }
@@ -90,8 +92,20 @@ fn rate_plot(ui: &mut egui::Ui, bins: &ActivityBins) {
     let points: Vec<(f64, f64)> = bins.rate_hz.iter().rev().take(shown).rev().copied().collect();
     let top = points.iter().map(|p| p.1).fold(5.0f64, f64::max) * 1.1;
     let font = egui::FontId::proportional(10.0);
-    painter.text(rect.left_top() + egui::vec2(4.0, 2.0), egui::Align2::LEFT_TOP, format!("{top:.0} Hz"), font.clone(), Color32::GRAY);
-    painter.text(rect.left_bottom() + egui::vec2(4.0, -2.0), egui::Align2::LEFT_BOTTOM, "population rate, last 5 s", font, Color32::GRAY);
+    painter.text(
+        rect.left_top() + egui::vec2(4.0, 2.0),
+        egui::Align2::LEFT_TOP,
+        format!("{top:.0} Hz"),
+        font.clone(),
+        Color32::GRAY,
+    );
+    painter.text(
+        rect.left_bottom() + egui::vec2(4.0, -2.0),
+        egui::Align2::LEFT_BOTTOM,
+        "population rate, last 5 s",
+        font,
+        Color32::GRAY,
+    );
     if points.len() < 2 {
         return;
     }
@@ -300,7 +314,10 @@ fn panel(
                 }
             });
             ui.horizontal(|ui| {
-                ui.add_enabled(recorder.recording().is_none(), egui::Checkbox::new(&mut recorder.with_panel, "include panel"));
+                ui.add_enabled(
+                    recorder.recording().is_none(),
+                    egui::Checkbox::new(&mut recorder.with_panel, "include panel"),
+                );
                 if ui.button("Screenshot (S)").clicked() {
                     requests.write(RecorderRequest::Screenshot);
                 }
@@ -322,7 +339,7 @@ fn panel(
     let pointer_down = ctx.input(|i| i.pointer.any_down());
     if panel.dirty && !pointer_down && !rebuild.running() {
         panel.dirty = false;
-        rebuild.wanted = Some(RebuildKind::Build(panel.draft.clone()));
+        rebuild.wanted = Some(RebuildKind::Build(Box::new(panel.draft.clone())));
     }
     Ok(())
 }

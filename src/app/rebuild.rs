@@ -10,9 +10,9 @@ use std::time::Instant;
 use bevy::prelude::*;
 use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
+use seqscape_core::model::Params;
 use seqscape_core::model::landscape::Landscape;
 use seqscape_core::model::network::{Connectivity, Network};
-use seqscape_core::model::Params;
 use seqscape_core::sim::{ActivityBins, NetworkParts, SimConnectivity, SimPool, insert_network};
 
 use super::clock::SimClock;
@@ -27,7 +27,7 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Clone, Debug)]
 pub enum RebuildKind {
     /// New connections for these parameters.
-    Build(Params),
+    Build(Box<Params>),
     /// Fresh state around the current connections.
     Reset,
 }
@@ -73,13 +73,16 @@ fn start(
     if rebuild.task.is_some() {
         return;
     }
-    let Some(kind) = rebuild.wanted.take() else { return };
+    let Some(kind) = rebuild.wanted.take() else {
+        return;
+    };
     let pool = pool.0.clone();
     let progress = Arc::new(AtomicU32::new(0));
     rebuild.progress = progress.clone();
     rebuild.started = Some(Instant::now());
     let (what, job): (String, Box<dyn FnOnce() -> Result<Built, String> + Send>) = match kind {
         RebuildKind::Build(params) => {
+            let params = *params;
             if let Err(e) = params.validate() {
                 rebuild.started = None;
                 rebuild.what = format!("not rebuilt: {e}");
@@ -133,8 +136,12 @@ fn warm(net: &mut Network, progress: &AtomicU32) {
 fn finish(world: &mut World) {
     let done = {
         let mut rebuild = world.resource_mut::<Rebuild>();
-        let Some(task) = rebuild.task.as_mut() else { return };
-        let Some(result) = check_ready(task) else { return };
+        let Some(task) = rebuild.task.as_mut() else {
+            return;
+        };
+        let Some(result) = check_ready(task) else {
+            return;
+        };
         rebuild.task = None;
         rebuild.started = None;
         result

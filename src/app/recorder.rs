@@ -23,7 +23,7 @@ use crate::output::colormap::Colormap;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<RecorderRequest>();
-    app.add_systems(Startup, init);
+    app.add_systems(Startup, (init, record_at_start));
     app.add_systems(Update, (handle_requests, capture, count_frames).chain().in_set(AppSet::Display));
     app.add_systems(Last, finish_on_exit.after(bevy::window::exit_on_primary_closed));
 }
@@ -110,6 +110,12 @@ fn init(mut commands: Commands, options: Res<LaunchOptions>) {
     commands.init_resource::<ExitScreenshot>();
 }
 
+fn record_at_start(options: Res<LaunchOptions>, mut requests: MessageWriter<RecorderRequest>) {
+    if options.record_at_start {
+        requests.write(RecorderRequest::ToggleRecording);
+    }
+}
+
 /// Writes a captured window image as PNG (atomically).
 fn save_png(image: &Image, path: &Path) -> Result<(), String> {
     let rgb = image.clone().try_into_dynamic().map_err(|e| format!("cannot read the screenshot: {e}"))?.to_rgb8();
@@ -124,7 +130,14 @@ fn rgba_of(image: &Image) -> Option<(usize, usize, Vec<u8>)> {
     Some((rgba.width() as usize, rgba.height() as usize, rgba.into_raw()))
 }
 
-fn start_recording(path: &Path, with_panel: bool, colormap: Colormap, trace_max: f32, n: usize, fps: f32) -> Result<Active, String> {
+fn start_recording(
+    path: &Path,
+    with_panel: bool,
+    colormap: Colormap,
+    trace_max: f32,
+    n: usize,
+    fps: f32,
+) -> Result<Active, String> {
     check_video_target(path)?;
     let (tx, rx) = sync_channel::<FrameMsg>(16);
     let target = path.to_path_buf();
@@ -135,23 +148,25 @@ fn start_recording(path: &Path, with_panel: bool, colormap: Colormap, trace_max:
             renderer.trace_max = trace_max;
             let mut video: Option<VideoWriter> = None;
             for msg in rx {
-                let (w, h, data) = match msg {
-                    FrameMsg::Activity { trace, landscape } => {
-                        renderer.arrows = landscape.is_some();
-                        let (w, h) = renderer.size();
-                        (w, h, renderer.render(&trace, landscape.as_ref()).rgba)
-                    }
-                    FrameMsg::Rgba { w, h, data } => (w, h, data),
+                let (w, h) = match &msg {
+                    FrameMsg::Activity { .. } => renderer.size(),
+                    FrameMsg::Rgba { w, h, .. } => (*w, *h),
                 };
                 if video.is_none() {
                     let palette = if with_panel { None } else { Some(renderer.palette()) };
                     video = Some(VideoWriter::open(&target, w, h, fps, palette)?);
                 }
-                if let Some(v) = video.as_mut() {
-                    if v.size() != (w, h) {
-                        continue;
+                let Some(v) = video.as_mut() else { continue };
+                if v.size() != (w, h) {
+                    continue;
+                }
+                match msg {
+                    FrameMsg::Activity { trace, landscape } => {
+                        renderer.arrows = landscape.is_some();
+                        let frame = renderer.render_indices(&trace, landscape.as_ref());
+                        v.push_indexed(&frame, renderer.palette())?;
                     }
-                    v.push_rgba(&data)?;
+                    FrameMsg::Rgba { data, .. } => v.push_rgba(&data)?,
                 }
             }
             match video {
@@ -163,7 +178,13 @@ fn start_recording(path: &Path, with_panel: bool, colormap: Colormap, trace_max:
             }
         })
         .map_err(|e| format!("cannot start the recorder: {e}"))?;
-    Ok(Active { tx: Some(tx), worker: Some(worker), path: path.to_path_buf(), with_panel, last_frame_t_ms: f64::NEG_INFINITY })
+    Ok(Active {
+        tx: Some(tx),
+        worker: Some(worker),
+        path: path.to_path_buf(),
+        with_panel,
+        last_frame_t_ms: f64::NEG_INFINITY,
+    })
 }
 
 fn stop_recording(recorder: &mut Recorder, notices: &mut Notices) {
@@ -191,7 +212,14 @@ fn handle_requests(
                 } else {
                     let path = PathBuf::from(recorder.path.trim());
                     let fps = if recorder.fps.is_finite() { recorder.fps.clamp(1.0, 100.0) } else { 25.0 };
-                    match start_recording(&path, recorder.with_panel, settings.colormap, settings.trace_max, state.params.n, fps) {
+                    match start_recording(
+                        &path,
+                        recorder.with_panel,
+                        settings.colormap,
+                        settings.trace_max,
+                        state.params.n,
+                        fps,
+                    ) {
                         Ok(a) => {
                             notices.push(format!("recording to {}", path.display()));
                             recorder.active = Some(a);
@@ -202,13 +230,15 @@ fn handle_requests(
             }
             RecorderRequest::Screenshot => {
                 recorder.screenshots += 1;
-                let path = PathBuf::from(format!("seqscape-screenshot-{}-{}.png", std::process::id(), recorder.screenshots));
-                commands.spawn(Screenshot::primary_window()).observe(move |shot: On<ScreenshotCaptured>, mut notices: ResMut<Notices>| {
-                    match save_png(&shot.image, &path) {
+                let path =
+                    PathBuf::from(format!("seqscape-screenshot-{}-{}.png", std::process::id(), recorder.screenshots));
+                commands.spawn(Screenshot::primary_window()).observe(
+                    move |shot: On<ScreenshotCaptured>, mut notices: ResMut<Notices>| match save_png(&shot.image, &path)
+                    {
                         Ok(()) => notices.push(format!("saved {}", path.display())),
                         Err(e) => notices.push(e),
-                    }
-                });
+                    },
+                );
             }
         }
     }
@@ -223,13 +253,18 @@ fn capture(
     conn: Res<SimConnectivity>,
     settings: Res<ViewSettings>,
 ) {
-    let ms_per_frame = if recorder.ms_per_frame.is_finite() { recorder.ms_per_frame.clamp(0.1, 10_000.0) } else { 25.0 };
-    let Some(active) = recorder.active.as_mut() else { return };
+    let ms_per_frame =
+        if recorder.ms_per_frame.is_finite() { recorder.ms_per_frame.clamp(0.1, 10_000.0) } else { 25.0 };
+    let Some(active) = recorder.active.as_mut() else {
+        return;
+    };
     let Some(tx) = active.tx.clone() else { return };
     if active.with_panel {
         commands.spawn(Screenshot::primary_window()).observe(move |shot: On<ScreenshotCaptured>| {
             if let Some((w, h, data)) = rgba_of(&shot.image) {
-                let _ = tx.send(FrameMsg::Rgba { w, h, data });
+                // Whole-window frames are quantised on the writer thread; skip a frame rather than
+                // stall the window when it falls behind.
+                let _ = tx.try_send(FrameMsg::Rgba { w, h, data });
             }
         });
         return;
@@ -264,9 +299,11 @@ fn count_frames(
         match &options.screenshot {
             Some(path) => {
                 let path = path.clone();
-                commands.spawn(Screenshot::primary_window()).observe(move |captured: On<ScreenshotCaptured>, mut shot: ResMut<ExitScreenshot>| {
-                    shot.done = Some(save_png(&captured.image, &path));
-                });
+                commands.spawn(Screenshot::primary_window()).observe(
+                    move |captured: On<ScreenshotCaptured>, mut shot: ResMut<ExitScreenshot>| {
+                        shot.done = Some(save_png(&captured.image, &path));
+                    },
+                );
                 recorder.exit_pending = Some(now);
             }
             None => {

@@ -32,7 +32,13 @@ fn configure(mut commands: Commands, mut store: ResMut<GizmoConfigStore>, state:
     let (config, _) = store.config_mut::<TrailGizmos>();
     config.line.width = 3.0;
     let n = state.params.n;
-    commands.insert_resource(Tracking { tracker: BumpTracker::new(n), n, last_t_ms: f64::NAN, count: 0, median_speed: None });
+    commands.insert_resource(Tracking {
+        tracker: BumpTracker::new(n),
+        n,
+        last_t_ms: f64::NAN,
+        count: 0,
+        median_speed: None,
+    });
 }
 
 fn update(mut tracking: ResMut<Tracking>, bins: Res<ActivityBins>, state: Res<SimState>) {

@@ -112,9 +112,15 @@ fn upload(
     if table.as_ref().is_none_or(|(c, _)| *c != settings.colormap) {
         *table = Some((settings.colormap, lut(settings.colormap)));
     }
-    let Some((_, colors)) = table.as_ref() else { return };
-    let Some(mut img) = images.get_mut(&image.handle) else { return };
-    let Some(data) = img.data.as_mut() else { return };
+    let Some((_, colors)) = table.as_ref() else {
+        return;
+    };
+    let Some(mut img) = images.get_mut(&image.handle) else {
+        return;
+    };
+    let Some(data) = img.data.as_mut() else {
+        return;
+    };
     if data.len() != n * n * 4 {
         return;
     }
