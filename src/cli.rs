@@ -229,7 +229,9 @@ impl ModelArgs {
 
     pub fn threads(&self) -> Result<usize, UserError> {
         match self.threads {
-            Some(0) => Err(UserError("invalid threads '0': expected at least 1 (or leave it out for all cores)".into())),
+            Some(0) => {
+                Err(UserError("invalid threads '0': expected at least 1 (or leave it out for all cores)".into()))
+            }
             Some(t) if t > 256 => Err(UserError(format!("invalid threads '{t}': expected 1 to 256"))),
             Some(t) => Ok(t),
             None => Ok(0),

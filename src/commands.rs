@@ -14,7 +14,10 @@ use crate::output::{atomic::write_bytes_atomic, colormap::Colormap};
 /// Creates `dir` if needed and checks that files can be written into it, before any simulation.
 pub fn prepare_out_dir(dir: &Path) -> Result<(), UserError> {
     let fail = |e: std::io::Error| {
-        UserError(format!("cannot write to output folder '{}': {e}; choose a writable folder with --out", dir.display()))
+        UserError(format!(
+            "cannot write to output folder '{}': {e}; choose a writable folder with --out",
+            dir.display()
+        ))
     };
     if dir.exists() && !dir.is_dir() {
         return Err(UserError(format!(
@@ -108,9 +111,11 @@ fn landscapes(name: &str) -> Result<Vec<LandscapeKind>, UserError> {
     if name == "all" {
         Ok(LandscapeKind::ALL.to_vec())
     } else {
-        LandscapeKind::from_name(name)
-            .map(|l| vec![l])
-            .map_err(|_| UserError(format!("invalid landscape '{name}': expected one of: all, symmetric, random, perlin, homogeneous")))
+        LandscapeKind::from_name(name).map(|l| vec![l]).map_err(|_| {
+            UserError(format!(
+                "invalid landscape '{name}': expected one of: all, symmetric, random, perlin, homogeneous"
+            ))
+        })
     }
 }
 
@@ -130,7 +135,15 @@ pub fn figure(args: FigureArgs) -> Result<(), UserError> {
         write_run(&dir, &run)?;
         let (from, to) = run.window_ms();
         eprintln!("{name}: {} spikes, simulated in {:.2} s", run.i.len(), run.sim_s);
-        match crate::sequences::analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), &dbscan, name) {
+        match crate::sequences::analyze_and_write(
+            &dir,
+            &run.i,
+            &run.t_ms,
+            run.params.n,
+            (from, to + 1e-6),
+            &dbscan,
+            name,
+        ) {
             Ok(report) => eprintln!("{name}: {}", crate::sequences::summary_line(&report)),
             Err(e) => eprintln!("{name}: no sequence analysis: {}", e.0),
         }
@@ -182,10 +195,23 @@ pub fn bench(args: BenchArgs) -> Result<(), UserError> {
     if args.json {
         println!("{report}");
     } else {
-        println!("network      {}x{} neurons, {} synapses, {} threads", run.params.n, run.params.n, run.n_synapses, run.threads);
+        println!(
+            "network      {}x{} neurons, {} synapses, {} threads",
+            run.params.n, run.params.n, run.n_synapses, run.threads
+        );
         println!("build        {:.3} s", run.build_s);
-        println!("simulation   {:.2} simulated s per wall s ({:.2} s for {:.1} s)", sim_seconds / run.sim_s, run.sim_s, sim_seconds);
-        println!("spikes       {:.3e} per wall s ({} in total, {:.2} Hz mean)", run.i.len() as f64 / run.sim_s, run.i.len(), report["mean_rate_hz"].as_f64().unwrap_or(0.0));
+        println!(
+            "simulation   {:.2} simulated s per wall s ({:.2} s for {:.1} s)",
+            sim_seconds / run.sim_s,
+            run.sim_s,
+            sim_seconds
+        );
+        println!(
+            "spikes       {:.3e} per wall s ({} in total, {:.2} Hz mean)",
+            run.i.len() as f64 / run.sim_s,
+            run.i.len(),
+            report["mean_rate_hz"].as_f64().unwrap_or(0.0)
+        );
         println!("synaptic     {:.3e} events per wall s", run.synaptic_events as f64 / run.sim_s);
         if let Some(m) = peak_rss_mb() {
             println!("peak memory  {m:.0} MB");

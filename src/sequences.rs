@@ -77,8 +77,9 @@ pub fn analyze_dir(args: AnalyzeArgs) -> Result<(), UserError> {
             dir.display()
         )));
     }
-    let params: serde_json::Value = serde_json::from_slice(&std::fs::read(&params_path)?)
-        .map_err(|e| UserError(format!("cannot read '{}': {e}; rewrite it with 'seqscape run'", params_path.display())))?;
+    let params: serde_json::Value = serde_json::from_slice(&std::fs::read(&params_path)?).map_err(|e| {
+        UserError(format!("cannot read '{}': {e}; rewrite it with 'seqscape run'", params_path.display()))
+    })?;
     let field = |name: &str| {
         params[name].as_f64().ok_or_else(|| {
             UserError(format!("'{}' lacks '{name}'; rewrite it with 'seqscape run'", params_path.display()))
@@ -135,12 +136,10 @@ struct SweepJob {
 }
 
 fn sweep_jobs(args: &SweepArgs) -> Result<(SweepKind, Vec<SweepJob>), UserError> {
-    let values: Vec<f64> = args
-        .values
-        .split(',')
-        .map(|v| v.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| UserError(format!("invalid values '{}': expected numbers separated by commas, e.g. 0,1,2", args.values)))?;
+    let values: Vec<f64> =
+        args.values.split(',').map(|v| v.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| {
+            UserError(format!("invalid values '{}': expected numbers separated by commas, e.g. 0,1,2", args.values))
+        })?;
     if values.is_empty() {
         return Err(UserError("invalid values '': expected numbers separated by commas".into()));
     }
@@ -171,11 +170,21 @@ fn sweep_jobs(args: &SweepArgs) -> Result<(SweepKind, Vec<SweepJob>), UserError>
             for &v in &values {
                 let mut m = args.model.clone();
                 m.perlin_size = Some(v);
-                jobs.push(SweepJob { landscape: LandscapeKind::Perlin, label: format!("{v}"), x, params: make(LandscapeKind::Perlin, &m)? });
+                jobs.push(SweepJob {
+                    landscape: LandscapeKind::Perlin,
+                    label: format!("{v}"),
+                    x,
+                    params: make(LandscapeKind::Perlin, &m)?,
+                });
                 x += 1.0;
             }
             if !args.no_ends {
-                jobs.push(SweepJob { landscape: LandscapeKind::Random, label: "random".into(), x, params: make(LandscapeKind::Random, &args.model)? });
+                jobs.push(SweepJob {
+                    landscape: LandscapeKind::Random,
+                    label: "random".into(),
+                    x,
+                    params: make(LandscapeKind::Random, &args.model)?,
+                });
             }
             SweepKind::PerlinSize
         }
@@ -211,7 +220,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), UserError> {
     let mut entries = Vec::new();
     let mut rows = Vec::new();
     for slot in results {
-        let outcome = slot.into_inner().ok().flatten().unwrap_or_else(|| Err(UserError("a sweep run did not finish".into())));
+        let outcome =
+            slot.into_inner().ok().flatten().unwrap_or_else(|| Err(UserError("a sweep run did not finish".into())));
         let (entry, row) = outcome?;
         entries.push(entry);
         rows.push(row);
@@ -230,7 +240,11 @@ pub fn sweep(args: SweepArgs) -> Result<(), UserError> {
     Ok(())
 }
 
-fn run_sweep_job(job: &SweepJob, out: &Path, dbscan: &DbscanParams) -> Result<(SweepEntry, serde_json::Value), UserError> {
+fn run_sweep_job(
+    job: &SweepJob,
+    out: &Path,
+    dbscan: &DbscanParams,
+) -> Result<(SweepEntry, serde_json::Value), UserError> {
     let name = format!("{}-{}", job.landscape.name(), job.label.replace(['/', ' '], "_"));
     let dir: PathBuf = out.join(&name);
     prepare_out_dir(&dir)?;

@@ -70,8 +70,19 @@ fn same_seed_same_spikes_with_one_and_two_threads_and_symmetric_is_unshifted() {
     let b = scratch("t2");
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
         run_ok(&[
-            "run", "--landscape", "symmetric", "--scale-down", "4", "--duration-ms", "200", "--seed", "9", "--threads", threads,
-            "--out", dir.to_str().unwrap(),
+            "run",
+            "--landscape",
+            "symmetric",
+            "--scale-down",
+            "4",
+            "--duration-ms",
+            "200",
+            "--seed",
+            "9",
+            "--threads",
+            threads,
+            "--out",
+            dir.to_str().unwrap(),
         ]);
     }
     let (sa, sb) = (spikes(&a), spikes(&b));
@@ -99,7 +110,10 @@ fn bad_input_gives_one_line_exit_2_and_writes_nothing() {
         (vec!["run", "--landscape", "perlin", "--duration-ms", "-5", "--out", d], "duration"),
         (vec!["run", "--landscape", "perlin", "--duration-ms", "NaN", "--out", d], "duration"),
         (vec!["run", "--landscape", "perlin", "--threads", "0", "--out", d], "threads"),
-        (vec!["run", "--landscape", "perlin", "--scale-down", "5", "--out", under_file.to_str().unwrap()], "output folder"),
+        (
+            vec!["run", "--landscape", "perlin", "--scale-down", "5", "--out", under_file.to_str().unwrap()],
+            "output folder",
+        ),
         (vec!["figure", "--landscape", "diagonal", "--out", d], "landscape"),
         (vec!["bench", "--scale-down", "9"], "scale-down"),
     ];
@@ -189,7 +203,18 @@ fn analyze_finds_sequences_moving_along_a_homogeneous_landscape() {
 #[test]
 fn sweep_writes_one_run_per_value_and_landscape() {
     let dir = scratch("sweep");
-    run_ok(&["sweep", "shift", "--values", "0,1", "--scale-down", "4", "--duration-ms", "400", "--out", dir.to_str().unwrap()]);
+    run_ok(&[
+        "sweep",
+        "shift",
+        "--values",
+        "0,1",
+        "--scale-down",
+        "4",
+        "--duration-ms",
+        "400",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sweep.json")).unwrap()).unwrap();
     let runs = v["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 4);

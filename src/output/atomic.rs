@@ -15,10 +15,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// The temporary path used while `target` is being written.
 pub fn temp_path_for(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".to_string());
     let k = COUNTER.fetch_add(1, Ordering::Relaxed);
     let tmp = format!(".{name}.tmp-{}-{k}", std::process::id());
     match target.parent() {
@@ -36,22 +33,13 @@ pub fn check_target(target: &Path) -> Result<(), OutputError> {
         )));
     }
     if target.is_dir() {
-        return Err(OutputError::invalid(format!(
-            "{} is a folder; give a file name inside it",
-            target.display()
-        )));
+        return Err(OutputError::invalid(format!("{} is a folder; give a file name inside it", target.display())));
     }
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => return Ok(()),
     };
-    if parent.is_dir() {
-        Ok(())
-    } else {
-        Err(OutputError::MissingFolder {
-            path: target.to_path_buf(),
-        })
-    }
+    if parent.is_dir() { Ok(()) } else { Err(OutputError::MissingFolder { path: target.to_path_buf() }) }
 }
 
 /// A file being written under a temporary name; see the module docs.
@@ -69,11 +57,7 @@ impl AtomicFile {
         check_target(target)?;
         let temp = temp_path_for(target);
         let file = File::create(&temp).map_err(|e| OutputError::io(target, "create", e))?;
-        let guard = AtomicFile {
-            target: target.to_path_buf(),
-            temp,
-            committed: false,
-        };
+        let guard = AtomicFile { target: target.to_path_buf(), temp, committed: false };
         Ok((guard, BufWriter::with_capacity(1 << 16, file)))
     }
 
@@ -89,11 +73,8 @@ impl AtomicFile {
 
     /// Flushes `writer`, syncs it and renames the temporary file onto the target.
     pub fn commit(mut self, writer: BufWriter<File>) -> Result<PathBuf, OutputError> {
-        let file = writer
-            .into_inner()
-            .map_err(|e| OutputError::io(&self.target, "write", e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| OutputError::io(&self.target, "write", e))?;
+        let file = writer.into_inner().map_err(|e| OutputError::io(&self.target, "write", e.into_error()))?;
+        file.sync_all().map_err(|e| OutputError::io(&self.target, "write", e))?;
         drop(file);
         fs::rename(&self.temp, &self.target)
             .map_err(|e| OutputError::io(&self.target, "rename a temporary file onto", e))?;
@@ -118,19 +99,14 @@ pub fn write_atomic<T>(
 ) -> Result<T, OutputError> {
     let (guard, mut writer) = AtomicFile::create(path)?;
     let value = f(&mut writer)?;
-    writer
-        .flush()
-        .map_err(|e| OutputError::io(path, "write", e))?;
+    writer.flush().map_err(|e| OutputError::io(path, "write", e))?;
     guard.commit(writer)?;
     Ok(value)
 }
 
 /// Writes a byte slice to `path` atomically.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    write_atomic(path, |w| {
-        w.write_all(bytes)
-            .map_err(|e| OutputError::io(path, "write", e))
-    })
+    write_atomic(path, |w| w.write_all(bytes).map_err(|e| OutputError::io(path, "write", e)))
 }
 
 #[cfg(test)]
@@ -151,10 +127,8 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn entries(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut v: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         v.sort();
         v
     }

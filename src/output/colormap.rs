@@ -29,9 +29,7 @@ pub enum Colormap {
 /// Colour used for NaN values.
 pub const NAN_COLOR: [u8; 3] = [128, 128, 128];
 
-const NAMES: &[&str] = &[
-    "viridis", "magma", "inferno", "plasma", "cividis", "gray", "hsv",
-];
+const NAMES: &[&str] = &["viridis", "magma", "inferno", "plasma", "cividis", "gray", "hsv"];
 
 impl Colormap {
     /// All maps, in the order of [`Colormap::names`].
@@ -53,18 +51,12 @@ impl Colormap {
     /// Looks a map up by name (case-insensitive; `grey` is accepted for `gray`).
     pub fn from_name(name: &str) -> Result<Colormap, OutputError> {
         let lower = name.trim().to_ascii_lowercase();
-        let lower = if lower == "grey" {
-            "gray".to_string()
-        } else {
-            lower
-        };
+        let lower = if lower == "grey" { "gray".to_string() } else { lower };
         NAMES
             .iter()
             .position(|n| *n == lower)
             .map(|i| Colormap::ALL[i])
-            .ok_or_else(|| OutputError::UnknownColormap {
-                name: name.to_string(),
-            })
+            .ok_or_else(|| OutputError::UnknownColormap { name: name.to_string() })
     }
 
     pub fn name(&self) -> &'static str {
@@ -122,9 +114,7 @@ impl Colormap {
         match count {
             0 => Vec::new(),
             1 => vec![self.rgb(0.5)],
-            _ => (0..count)
-                .map(|i| self.rgb(i as f32 / (count - 1) as f32))
-                .collect(),
+            _ => (0..count).map(|i| self.rgb(i as f32 / (count - 1) as f32)).collect(),
         }
     }
 }
@@ -180,11 +170,7 @@ fn hue_wheel(v: f32) -> [u8; 3] {
         4 => (x, 0.0, 1.0),
         _ => (1.0, 0.0, x),
     };
-    [
-        (r * 255.0f32).round() as u8,
-        (g * 255.0f32).round() as u8,
-        (b * 255.0f32).round() as u8,
-    ]
+    [(r * 255.0f32).round() as u8, (g * 255.0f32).round() as u8, (b * 255.0f32).round() as u8]
 }
 
 const fn hex_digit(c: u8) -> u8 {
@@ -235,19 +221,13 @@ mod tests {
     fn luminance(c: [u8; 3]) -> f64 {
         let lin = |u: u8| {
             let s = u as f64 / 255.0;
-            if s <= 0.04045 {
-                s / 12.92
-            } else {
-                ((s + 0.055) / 1.055).powf(2.4)
-            }
+            if s <= 0.04045 { s / 12.92 } else { ((s + 0.055) / 1.055).powf(2.4) }
         };
         0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
     }
 
     fn close(a: [u8; 3], b: [u8; 3], tol: i32) -> bool {
-        a.iter()
-            .zip(b)
-            .all(|(&x, y)| (x as i32 - y as i32).abs() <= tol)
+        a.iter().zip(b).all(|(&x, y)| (x as i32 - y as i32).abs() <= tol)
     }
 
     #[test]
@@ -285,10 +265,7 @@ mod tests {
                 assert!(y >= prev - 1e-3, "{map}: luminance drops at {i}/64");
                 prev = y;
             }
-            assert!(
-                luminance(map.rgb(1.0)) > luminance(map.rgb(0.0)) + 0.5,
-                "{map}"
-            );
+            assert!(luminance(map.rgb(1.0)) > luminance(map.rgb(0.0)) + 0.5, "{map}");
         }
     }
 

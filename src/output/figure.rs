@@ -86,9 +86,8 @@ pub fn fig2_layout(panels: usize) -> Fig2Layout {
     // the histogram.
     let s1 = 220.min((770 - (p - 1) * gap) / p);
     let top1 = 50;
-    let in_degree_maps: Vec<Rect> = (0..p)
-        .map(|i| Rect::new(40 + i * (s1 + gap), top1, s1 as u32, s1 as u32))
-        .collect();
+    let in_degree_maps: Vec<Rect> =
+        (0..p).map(|i| Rect::new(40 + i * (s1 + gap), top1, s1 as u32, s1 as u32)).collect();
     let right1 = 40 + p * s1 + (p - 1) * gap;
     let in_degree_bar = Rect::new(right1 + 18, top1, 14, s1 as u32);
     let hist_x = in_degree_bar.right() + 75;
@@ -97,19 +96,10 @@ pub fn fig2_layout(panels: usize) -> Fig2Layout {
     let rate_hist = Rect::new(15, 315, 560, 275);
     let s2 = 220.min((730 - (p - 1) * gap) / p);
     let top2 = 350;
-    let rate_maps: Vec<Rect> = (0..p)
-        .map(|i| Rect::new(640 + i * (s2 + gap), top2, s2 as u32, s2 as u32))
-        .collect();
+    let rate_maps: Vec<Rect> = (0..p).map(|i| Rect::new(640 + i * (s2 + gap), top2, s2 as u32, s2 as u32)).collect();
     let right2 = 640 + p * s2 + (p - 1) * gap;
     let rate_bar = Rect::new(right2 + 18, top2, 14, s2 as u32);
-    Fig2Layout {
-        in_degree_maps,
-        in_degree_bar,
-        in_degree_hist,
-        rate_hist,
-        rate_maps,
-        rate_bar,
-    }
+    Fig2Layout { in_degree_maps, in_degree_bar, in_degree_hist, rate_hist, rate_maps, rate_bar }
 }
 
 /// A colour grid placed on the figure (`rgb[y * w + x]`, row 0 at the bottom).
@@ -156,37 +146,23 @@ fn density(values: impl Iterator<Item = f64>, edges: &[f64]) -> Vec<f64> {
             continue;
         }
         // Bins are [e_k, e_k+1), the last one closed.
-        let k = edges
-            .partition_point(|&e| e <= v)
-            .saturating_sub(1)
-            .min(bins - 1);
+        let k = edges.partition_point(|&e| e <= v).saturating_sub(1).min(bins - 1);
         counts[k] += 1;
     }
     let total: usize = counts.iter().sum();
     if total == 0 {
         return vec![0.0; bins];
     }
-    counts
-        .iter()
-        .zip(edges.windows(2))
-        .map(|(&c, e)| c as f64 / (total as f64 * (e[1] - e[0])))
-        .collect()
+    counts.iter().zip(edges.windows(2)).map(|(&c, e)| c as f64 / (total as f64 * (e[1] - e[0]))).collect()
 }
 
 fn rate_to_unit(rate: f64) -> f32 {
-    if rate.is_nan() {
-        f32::NAN
-    } else {
-        (rate.max(1.0).log2() / RATE_OCTAVES).clamp(0.0, 1.0) as f32
-    }
+    if rate.is_nan() { f32::NAN } else { (rate.max(1.0).log2() / RATE_OCTAVES).clamp(0.0, 1.0) as f32 }
 }
 
 fn prepare_fig2(panels: &[Fig2Panel]) -> Result<Fig2Data, OutputError> {
     if panels.is_empty() || panels.len() > 4 {
-        return Err(OutputError::invalid(format!(
-            "Fig. 2 takes 1 to 4 landscapes but {} were given",
-            panels.len()
-        )));
+        return Err(OutputError::invalid(format!("Fig. 2 takes 1 to 4 landscapes but {} were given", panels.len())));
     }
     for p in panels {
         let cells = p.n * p.n;
@@ -203,18 +179,8 @@ fn prepare_fig2(panels: &[Fig2Panel]) -> Result<Fig2Data, OutputError> {
     let layout = fig2_layout(panels.len());
 
     // In-degree colour scale and histogram range.
-    let lo = panels
-        .iter()
-        .flat_map(|p| p.in_degree.iter())
-        .min()
-        .copied()
-        .unwrap_or(0);
-    let hi = panels
-        .iter()
-        .flat_map(|p| p.in_degree.iter())
-        .max()
-        .copied()
-        .unwrap_or(0);
+    let lo = panels.iter().flat_map(|p| p.in_degree.iter()).min().copied().unwrap_or(0);
+    let hi = panels.iter().flat_map(|p| p.in_degree.iter()).max().copied().unwrap_or(0);
     let kmin = panels.iter().map(|p| p.out_degree).min().unwrap_or(0) as f64;
     let kmax = panels.iter().map(|p| p.out_degree).max().unwrap_or(0) as f64;
     let (vmin, vmax) = if kmax > 0.0 {
@@ -227,75 +193,33 @@ fn prepare_fig2(panels: &[Fig2Panel]) -> Result<Fig2Data, OutputError> {
     let span = (hi - lo + 1) as f64;
     let width = (span / 40.0).ceil().max(1.0);
     let bins = (span / width).ceil() as usize;
-    let edges: Vec<f64> = (0..=bins)
-        .map(|k| lo as f64 - 0.5 + k as f64 * width)
-        .collect();
-    let degree_hists: Vec<Vec<(f64, f64)>> = panels
-        .iter()
-        .map(|p| {
-            step_points(
-                &edges,
-                &density(p.in_degree.iter().map(|&v| v as f64), &edges),
-            )
-        })
-        .collect();
+    let edges: Vec<f64> = (0..=bins).map(|k| lo as f64 - 0.5 + k as f64 * width).collect();
+    let degree_hists: Vec<Vec<(f64, f64)>> =
+        panels.iter().map(|p| step_points(&edges, &density(p.in_degree.iter().map(|&v| v as f64), &edges))).collect();
     let degree_x = (vmin.min(edges[0]), vmax.max(edges[bins]));
-    let degree_ymax = degree_hists
-        .iter()
-        .flat_map(|h| h.iter().map(|p| p.1))
-        .fold(0.0, f64::max);
+    let degree_ymax = degree_hists.iter().flat_map(|h| h.iter().map(|p| p.1)).fold(0.0, f64::max);
 
     // Rate histograms in log2 coordinates.
     let nb = RATE_OCTAVES as usize * RATE_BINS_PER_OCTAVE;
-    let log_edges: Vec<f64> = (0..=nb)
-        .map(|k| k as f64 / RATE_BINS_PER_OCTAVE as f64)
-        .collect();
+    let log_edges: Vec<f64> = (0..=nb).map(|k| k as f64 / RATE_BINS_PER_OCTAVE as f64).collect();
     let hz_edges: Vec<f64> = log_edges.iter().map(|&e| e.exp2()).collect();
-    let rate_hists: Vec<Vec<(f64, f64)>> = panels
-        .iter()
-        .map(|p| step_points(&log_edges, &density(p.rates_hz.iter().copied(), &hz_edges)))
-        .collect();
-    let rate_ymax = rate_hists
-        .iter()
-        .flat_map(|h| h.iter().map(|p| p.1))
-        .fold(0.0, f64::max);
+    let rate_hists: Vec<Vec<(f64, f64)>> =
+        panels.iter().map(|p| step_points(&log_edges, &density(p.rates_hz.iter().copied(), &hz_edges))).collect();
+    let rate_ymax = rate_hists.iter().flat_map(|h| h.iter().map(|p| p.1)).fold(0.0, f64::max);
 
     // Pixel grids.
     let mut images = Vec::new();
     for (p, rect) in panels.iter().zip(&layout.in_degree_maps) {
-        let rgb = p
-            .in_degree
-            .iter()
-            .map(|&v| MAP_COLORMAP.rgb(((v as f64 - vmin) / (vmax - vmin)) as f32))
-            .collect();
-        images.push(GridImage {
-            rect: *rect,
-            w: p.n,
-            h: p.n,
-            rgb,
-        });
+        let rgb = p.in_degree.iter().map(|&v| MAP_COLORMAP.rgb(((v as f64 - vmin) / (vmax - vmin)) as f32)).collect();
+        images.push(GridImage { rect: *rect, w: p.n, h: p.n, rgb });
     }
     for (p, rect) in panels.iter().zip(&layout.rate_maps) {
-        let rgb = p
-            .rates_hz
-            .iter()
-            .map(|&r| MAP_COLORMAP.rgb(rate_to_unit(r)))
-            .collect();
-        images.push(GridImage {
-            rect: *rect,
-            w: p.n,
-            h: p.n,
-            rgb,
-        });
+        let rgb = p.rates_hz.iter().map(|&r| MAP_COLORMAP.rgb(rate_to_unit(r))).collect();
+        images.push(GridImage { rect: *rect, w: p.n, h: p.n, rgb });
     }
     for bar in [layout.in_degree_bar, layout.rate_bar] {
         let rgb = MAP_COLORMAP.lut().to_vec();
-        images.push(GridImage {
-            rect: bar,
-            w: 1,
-            h: 256,
-            rgb,
-        });
+        images.push(GridImage { rect: bar, w: 1, h: 256, rgb });
     }
 
     Ok(Fig2Data {
@@ -315,11 +239,7 @@ fn prepare_fig2(panels: &[Fig2Panel]) -> Result<Fig2Data, OutputError> {
 type DrawResult = Result<(), String>;
 
 fn font(size: u32) -> FontDesc<'static> {
-    FontDesc::new(
-        FontFamily::Name(FONT_FAMILY),
-        size as f64,
-        FontStyle::Normal,
-    )
+    FontDesc::new(FontFamily::Name(FONT_FAMILY), size as f64, FontStyle::Normal)
 }
 
 fn text_style(size: u32, pos: Pos) -> TextStyle<'static> {
@@ -340,11 +260,8 @@ fn decimals_for(max: f64) -> usize {
 }
 
 fn draw_frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: Rect) -> DrawResult {
-    root.draw(&Rectangle::new(
-        [(r.x - 1, r.y - 1), (r.right(), r.bottom())],
-        BLACK.stroke_width(1),
-    ))
-    .map_err(|e| e.to_string())
+    root.draw(&Rectangle::new([(r.x - 1, r.y - 1), (r.right(), r.bottom())], BLACK.stroke_width(1)))
+        .map_err(|e| e.to_string())
 }
 
 fn draw_colorbar<DB: DrawingBackend>(
@@ -357,27 +274,16 @@ fn draw_colorbar<DB: DrawingBackend>(
     let mut widest = 0i32;
     for (frac, text) in ticks {
         let y = bar.bottom() - 1 - (frac * (bar.h as f64 - 1.0)).round() as i32;
-        root.draw(&PathElement::new(
-            vec![(bar.right(), y), (bar.right() + 4, y)],
-            BLACK.stroke_width(1),
-        ))
-        .map_err(|e| e.to_string())?;
-        root.draw(&Text::new(
-            text.clone(),
-            (bar.right() + 7, y),
-            text_style(12, Pos::new(HPos::Left, VPos::Center)),
-        ))
-        .map_err(|e| e.to_string())?;
+        root.draw(&PathElement::new(vec![(bar.right(), y), (bar.right() + 4, y)], BLACK.stroke_width(1)))
+            .map_err(|e| e.to_string())?;
+        root.draw(&Text::new(text.clone(), (bar.right() + 7, y), text_style(12, Pos::new(HPos::Left, VPos::Center))))
+            .map_err(|e| e.to_string())?;
         let w = font(12).box_size(text).map(|b| b.0 as i32).unwrap_or(24);
         widest = widest.max(w);
     }
     let style = centered(14).transform(FontTransform::Rotate270);
-    root.draw(&Text::new(
-        label.to_string(),
-        (bar.right() + 7 + widest + 14, bar.y + bar.h as i32 / 2),
-        style,
-    ))
-    .map_err(|e| e.to_string())
+    root.draw(&Text::new(label.to_string(), (bar.right() + 7 + widest + 14, bar.y + bar.h as i32 / 2), style))
+        .map_err(|e| e.to_string())
 }
 
 fn draw_fig2<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Fig2Data) -> DrawResult {
@@ -385,48 +291,33 @@ fn draw_fig2<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Fig2Data) ->
     root.fill(&WHITE).map_err(e)?;
     let l = &d.layout;
     let panel_letter = text_style(20, Pos::new(HPos::Left, VPos::Top));
-    root.draw(&Text::new("b", (8, 8), panel_letter.clone()))
-        .map_err(e)?;
-    root.draw(&Text::new("c", (8, 308), panel_letter))
-        .map_err(e)?;
+    root.draw(&Text::new("b", (8, 8), panel_letter.clone())).map_err(e)?;
+    root.draw(&Text::new("c", (8, 308), panel_letter)).map_err(e)?;
 
     // Map titles and frames.
     for (i, name) in d.names.iter().enumerate() {
         for r in [l.in_degree_maps[i], l.rate_maps[i]] {
             draw_frame(root, r)?;
-            root.draw(&Text::new(
-                name.clone(),
-                (r.x + r.w as i32 / 2, r.y - 16),
-                centered(16),
-            ))
-            .map_err(e)?;
+            root.draw(&Text::new(name.clone(), (r.x + r.w as i32 / 2, r.y - 16), centered(16))).map_err(e)?;
         }
     }
 
     // In-degree colour bar.
     let span = d.vmax - d.vmin;
-    let ticks: Vec<(f64, String)> = nice_ticks(d.vmin, d.vmax, 5)
-        .into_iter()
-        .map(|v| ((v - d.vmin) / span, format_tick(v)))
-        .collect();
+    let ticks: Vec<(f64, String)> =
+        nice_ticks(d.vmin, d.vmax, 5).into_iter().map(|v| ((v - d.vmin) / span, format_tick(v))).collect();
     draw_colorbar(root, l.in_degree_bar, &ticks, "In-degree")?;
 
     // Rate colour bar (log scale).
-    let ticks: Vec<(f64, String)> = (0..=RATE_OCTAVES as i32)
-        .map(|k| (k as f64 / RATE_OCTAVES, format!("{}", 1 << k)))
-        .collect();
+    let ticks: Vec<(f64, String)> =
+        (0..=RATE_OCTAVES as i32).map(|k| (k as f64 / RATE_OCTAVES, format!("{}", 1 << k))).collect();
     draw_colorbar(root, l.rate_bar, &ticks, "Firing rate [Hz]")?;
 
     // In-degree histograms.
-    let area = root.clone().shrink(
-        (l.in_degree_hist.x, l.in_degree_hist.y),
-        (l.in_degree_hist.w as i32, l.in_degree_hist.h as i32),
-    );
-    let ymax = if d.degree_ymax > 0.0 {
-        d.degree_ymax * 1.1
-    } else {
-        1.0
-    };
+    let area = root
+        .clone()
+        .shrink((l.in_degree_hist.x, l.in_degree_hist.y), (l.in_degree_hist.w as i32, l.in_degree_hist.h as i32));
+    let ymax = if d.degree_ymax > 0.0 { d.degree_ymax * 1.1 } else { 1.0 };
     let mut chart = ChartBuilder::on(&area)
         .margin(8)
         .x_label_area_size(42)
@@ -465,15 +356,8 @@ fn draw_fig2<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Fig2Data) ->
         .map_err(e)?;
 
     // Rate histograms on a log2 axis.
-    let area = root.clone().shrink(
-        (l.rate_hist.x, l.rate_hist.y),
-        (l.rate_hist.w as i32, l.rate_hist.h as i32),
-    );
-    let ymax = if d.rate_ymax > 0.0 {
-        d.rate_ymax * 1.1
-    } else {
-        1.0
-    };
+    let area = root.clone().shrink((l.rate_hist.x, l.rate_hist.y), (l.rate_hist.w as i32, l.rate_hist.h as i32));
+    let ymax = if d.rate_ymax > 0.0 { d.rate_ymax * 1.1 } else { 1.0 };
     let mut chart = ChartBuilder::on(&area)
         .margin(8)
         .x_label_area_size(42)
@@ -527,11 +411,7 @@ fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let v = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for k in 0..4 {
             if k <= chunk.len() {
@@ -552,17 +432,9 @@ fn render_png(d: &Fig2Data) -> Result<Vec<u8>, String> {
         draw_fig2(&root, d)?;
     }
     for img in &d.images {
-        for_each_scaled(
-            w as usize,
-            h as usize,
-            img.rect,
-            img.w,
-            img.h,
-            true,
-            |dst, src| {
-                buf[dst * 3..dst * 3 + 3].copy_from_slice(&img.rgb[src]);
-            },
-        );
+        for_each_scaled(w as usize, h as usize, img.rect, img.w, img.h, true, |dst, src| {
+            buf[dst * 3..dst * 3 + 3].copy_from_slice(&img.rgb[src]);
+        });
     }
     encode_png_rgb(&buf, w, h)
 }
@@ -667,12 +539,7 @@ pub fn activity_layout(sizes: &[usize]) -> ActivityLayout {
     let bar = Rect::new(x, margin + title, 14, tallest as u32);
     let width = (bar.right() + 6 + 34 + margin) as usize;
     let height = (margin + title + tallest + margin) as usize;
-    ActivityLayout {
-        width,
-        height,
-        panels,
-        bar,
-    }
+    ActivityLayout { width, height, panels, bar }
 }
 
 /// Writes an animated GIF of population activity with the default frame time
@@ -700,10 +567,7 @@ pub fn write_activity_gif_with_delay(
 ) -> Result<PathBuf, OutputError> {
     check_target(path)?;
     if panels.is_empty() {
-        return Err(OutputError::invalid(format!(
-            "no landscapes to animate in {}",
-            path.display()
-        )));
+        return Err(OutputError::invalid(format!("no landscapes to animate in {}", path.display())));
     }
     if !(vmax_hz > 0.0 && vmax_hz.is_finite()) {
         return Err(OutputError::invalid(format!(
@@ -714,9 +578,7 @@ pub fn write_activity_gif_with_delay(
     let frame_count = panels[0].2.len();
     for (name, n, frames) in panels {
         if *n == 0 || frames.is_empty() {
-            return Err(OutputError::invalid(format!(
-                "landscape '{name}' has no frames or an empty grid (n = {n})"
-            )));
+            return Err(OutputError::invalid(format!("landscape '{name}' has no frames or an empty grid (n = {n})")));
         }
         if frames.len() != frame_count {
             return Err(OutputError::invalid(format!(
@@ -744,11 +606,7 @@ pub fn write_activity_gif_with_delay(
     }));
     let nan_index = (GIF_LEVELS + GIF_GREYS / 2) as u8;
     let level = |v: f32| -> u8 {
-        if v.is_nan() {
-            nan_index
-        } else {
-            ((v / vmax_hz).clamp(0.0, 1.0) * (GIF_LEVELS - 1) as f32).round() as u8
-        }
+        if v.is_nan() { nan_index } else { ((v / vmax_hz).clamp(0.0, 1.0) * (GIF_LEVELS - 1) as f32).round() as u8 }
     };
 
     // Static parts: titles, frames, colour bar and its labels.
@@ -757,14 +615,7 @@ pub fn write_activity_gif_with_delay(
     let mut base = Canvas::new(layout.width, layout.height, white);
     for ((name, _, _), r) in panels.iter().zip(&layout.panels) {
         base.frame_rect(*r, black);
-        base.text(
-            r.x + r.w as i32 / 2,
-            r.y - 14,
-            name,
-            16.0,
-            black,
-            HAlign::Center,
-        )?;
+        base.text(r.x + r.w as i32 / 2, r.y - 14, name, 16.0, black, HAlign::Center)?;
     }
     let bar = layout.bar;
     let bar_levels: Vec<[u8; 3]> = (0..GIF_LEVELS).map(|i| palette[i]).collect();
@@ -773,46 +624,16 @@ pub fn write_activity_gif_with_delay(
     for v in nice_ticks(0.0, vmax_hz as f64, 4) {
         let frac = v / vmax_hz as f64;
         let y = bar.bottom() - 1 - (frac * (bar.h as f64 - 1.0)).round() as i32;
-        base.line(
-            bar.right() as f32,
-            y as f32 + 0.5,
-            bar.right() as f32 + 4.0,
-            y as f32 + 0.5,
-            black,
-            1.0,
-        );
-        base.text(
-            bar.right() + 6,
-            y,
-            &format_tick(v),
-            11.0,
-            black,
-            HAlign::Left,
-        )?;
+        base.line(bar.right() as f32, y as f32 + 0.5, bar.right() as f32 + 4.0, y as f32 + 0.5, black, 1.0);
+        base.text(bar.right() + 6, y, &format_tick(v), 11.0, black, HAlign::Left)?;
     }
-    base.text(
-        bar.x + bar.w as i32 / 2,
-        bar.y - 14,
-        "Hz",
-        12.0,
-        black,
-        HAlign::Center,
-    )?;
+    base.text(bar.x + bar.w as i32 / 2, bar.y - 14, "Hz", 12.0, black, HAlign::Center)?;
     snap_to_palette(&mut base.rgba, &palette);
-    let lookup: std::collections::HashMap<[u8; 3], u8> = palette
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, c)| (*c, i as u8))
-        .collect();
-    let base_indices: Vec<u8> = base
-        .rgba
-        .chunks_exact(4)
-        .map(|p| lookup[&[p[0], p[1], p[2]]])
-        .collect();
+    let lookup: std::collections::HashMap<[u8; 3], u8> =
+        palette.iter().enumerate().rev().map(|(i, c)| (*c, i as u8)).collect();
+    let base_indices: Vec<u8> = base.rgba.chunks_exact(4).map(|p| lookup[&[p[0], p[1], p[2]]]).collect();
 
-    let mut rec =
-        GifRecorder::new_with_palette(path, layout.width, layout.height, delay_cs, &palette)?;
+    let mut rec = GifRecorder::new_with_palette(path, layout.width, layout.height, delay_cs, &palette)?;
     let mut frame = base_indices.clone();
     for k in 0..frame_count {
         frame.copy_from_slice(&base_indices);
@@ -836,27 +657,14 @@ mod tests {
         let lo = k as f64 * 0.5;
         let hi = k as f64 * 1.5;
         // In-degree grows with y: row 0 (bottom) low, row n-1 (top) high.
-        let in_degree = (0..n * n)
-            .map(|i| (lo + (hi - lo) * (i / n) as f64 / (n - 1) as f64).round() as i32)
-            .collect();
+        let in_degree = (0..n * n).map(|i| (lo + (hi - lo) * (i / n) as f64 / (n - 1) as f64).round() as i32).collect();
         // Rates grow with x from 1 to 64 Hz.
-        let rates_hz = (0..n * n)
-            .map(|i| (6.0 * (i % n) as f64 / (n - 1) as f64).exp2())
-            .collect();
-        Fig2Panel {
-            landscape: name.to_string(),
-            n,
-            in_degree,
-            rates_hz,
-            out_degree: k,
-        }
+        let rates_hz = (0..n * n).map(|i| (6.0 * (i % n) as f64 / (n - 1) as f64).exp2()).collect();
+        Fig2Panel { landscape: name.to_string(), n, in_degree, rates_hz, out_degree: k }
     }
 
     fn dist(a: [u8; 3], b: [u8; 3]) -> i32 {
-        (0..3)
-            .map(|k| (a[k] as i32 - b[k] as i32).abs())
-            .max()
-            .unwrap()
+        (0..3).map(|k| (a[k] as i32 - b[k] as i32).abs()).max().unwrap()
     }
 
     #[test]
@@ -931,19 +739,9 @@ mod tests {
     fn fig2_errors_leave_no_files() {
         let dir = scratch_dir("fig2-err");
         let missing = dir.join("nope");
-        let e = write_fig2(
-            &[panel("random", 20, 100)],
-            &missing.join("f.png"),
-            &dir.join("f.svg"),
-        )
-        .unwrap_err();
+        let e = write_fig2(&[panel("random", 20, 100)], &missing.join("f.png"), &dir.join("f.svg")).unwrap_err();
         assert!(e.to_string().contains("nope"), "{e}");
-        let e = write_fig2(
-            &[panel("random", 20, 100)],
-            &dir.join("f.png"),
-            &missing.join("f.svg"),
-        )
-        .unwrap_err();
+        let e = write_fig2(&[panel("random", 20, 100)], &dir.join("f.png"), &missing.join("f.svg")).unwrap_err();
         assert!(e.to_string().contains("f.svg"), "{e}");
         assert!(write_fig2(&[], &dir.join("f.png"), &dir.join("f.svg")).is_err());
         let mut bad = panel("random", 20, 100);
@@ -960,11 +758,7 @@ mod tests {
         let d = density([0.5, 1.5, 1.5, 3.0, 4.0, 9.0].into_iter(), &edges);
         // 5 values in range; last bin is 2 wide.
         assert_eq!(d, vec![0.2, 0.4, 0.2]);
-        let integral: f64 = d
-            .iter()
-            .zip(edges.windows(2))
-            .map(|(h, e)| h * (e[1] - e[0]))
-            .sum();
+        let integral: f64 = d.iter().zip(edges.windows(2)).map(|(h, e)| h * (e[1] - e[0])).sum();
         assert!((integral - 1.0).abs() < 1e-12);
         let s = step_points(&edges, &d);
         assert_eq!(s.first(), Some(&(0.0, 0.0)));
@@ -982,17 +776,9 @@ mod tests {
         let n = 20;
         let frames_a: Vec<Vec<f32>> = (0..5).map(|k| vec![k as f32 * 16.0; n * n]).collect();
         // Second panel: rate grows with y (row 0 at the bottom).
-        let frames_b: Vec<Vec<f32>> = (0..5)
-            .map(|_| {
-                (0..30 * 30)
-                    .map(|i| if i / 30 < 15 { 0.0 } else { 64.0 })
-                    .collect()
-            })
-            .collect();
-        let panels = vec![
-            ("symmetric".to_string(), n, frames_a),
-            ("perlin".to_string(), 30, frames_b),
-        ];
+        let frames_b: Vec<Vec<f32>> =
+            (0..5).map(|_| (0..30 * 30).map(|i| if i / 30 < 15 { 0.0 } else { 64.0 }).collect()).collect();
+        let panels = vec![("symmetric".to_string(), n, frames_a), ("perlin".to_string(), 30, frames_b)];
         let t = std::time::Instant::now();
         let out = write_activity_gif(&panels, 64.0, Colormap::Viridis, &path).unwrap();
         eprintln!("activity gif: {:?}", t.elapsed());

@@ -39,14 +39,7 @@ pub fn snap_to_palette(rgba: &mut [u8], palette: &[[u8; 3]]) {
     for px in rgba.chunks_exact_mut(4) {
         let c = [px[0], px[1], px[2]];
         let snapped = *cache.entry(c).or_insert_with(|| {
-            *palette
-                .iter()
-                .min_by_key(|p| {
-                    (0..3)
-                        .map(|k| (p[k] as i32 - c[k] as i32).pow(2))
-                        .sum::<i32>()
-                })
-                .unwrap()
+            *palette.iter().min_by_key(|p| (0..3).map(|k| (p[k] as i32 - c[k] as i32).pow(2)).sum::<i32>()).unwrap()
         });
         px[..3].copy_from_slice(&snapped);
         px[3] = 255;
@@ -91,23 +84,14 @@ fn dim(path: &Path, what: &str, v: usize) -> Result<u16, OutputError> {
 fn gif_error(path: &Path, e: gif::EncodingError) -> OutputError {
     match e {
         gif::EncodingError::Io(io) => OutputError::io(path, "write", io),
-        other => OutputError::Encode {
-            path: path.to_path_buf(),
-            format: "GIF",
-            message: other.to_string(),
-        },
+        other => OutputError::Encode { path: path.to_path_buf(), format: "GIF", message: other.to_string() },
     }
 }
 
 impl GifRecorder {
     /// A recorder that quantises every frame on its own (any colours).
     /// `delay_cs` is the time per frame in hundredths of a second.
-    pub fn new(
-        path: &Path,
-        width: usize,
-        height: usize,
-        delay_cs: u16,
-    ) -> Result<GifRecorder, OutputError> {
+    pub fn new(path: &Path, width: usize, height: usize, delay_cs: u16) -> Result<GifRecorder, OutputError> {
         GifRecorder::open(path, width, height, delay_cs, None)
     }
 
@@ -140,15 +124,9 @@ impl GifRecorder {
         let w = dim(path, "width", width)?;
         let h = dim(path, "height", height)?;
         let (file, writer) = AtomicFile::create(path)?;
-        let flat: Vec<u8> = palette
-            .unwrap_or(&[])
-            .iter()
-            .flat_map(|c| c.iter().copied())
-            .collect();
+        let flat: Vec<u8> = palette.unwrap_or(&[]).iter().flat_map(|c| c.iter().copied()).collect();
         let mut encoder = gif::Encoder::new(writer, w, h, &flat).map_err(|e| gif_error(path, e))?;
-        encoder
-            .set_repeat(gif::Repeat::Infinite)
-            .map_err(|e| gif_error(path, e))?;
+        encoder.set_repeat(gif::Repeat::Infinite).map_err(|e| gif_error(path, e))?;
         let lookup = palette.map(|p| {
             let mut m = HashMap::with_capacity(p.len());
             for (i, c) in p.iter().enumerate() {
@@ -194,9 +172,7 @@ impl GifRecorder {
 
     fn write(&mut self, frame: &gif::Frame<'_>) -> Result<(), OutputError> {
         let encoder = self.encoder.as_mut().expect("encoder present until finish");
-        encoder
-            .write_frame(frame)
-            .map_err(|e| gif_error(&self.path, e))?;
+        encoder.write_frame(frame).map_err(|e| gif_error(&self.path, e))?;
         self.frames += 1;
         Ok(())
     }
@@ -237,8 +213,7 @@ impl GifRecorder {
                 indices.push(idx);
             }
             if complete {
-                let mut frame =
-                    gif::Frame::from_indexed_pixels(self.width, self.height, indices, None);
+                let mut frame = gif::Frame::from_indexed_pixels(self.width, self.height, indices, None);
                 frame.delay = self.delay_cs;
                 let result = self.write(&frame);
                 if let std::borrow::Cow::Owned(v) = frame.buffer {
@@ -252,8 +227,7 @@ impl GifRecorder {
         for px in copy.chunks_exact_mut(4) {
             px[3] = 255;
         }
-        let mut frame =
-            gif::Frame::from_rgba_speed(self.width, self.height, &mut copy, QUANTISE_SPEED);
+        let mut frame = gif::Frame::from_rgba_speed(self.width, self.height, &mut copy, QUANTISE_SPEED);
         frame.delay = self.delay_cs;
         self.write(&frame)
     }
@@ -297,8 +271,7 @@ impl GifRecorder {
                 self.palette_len
             )));
         }
-        let mut frame =
-            gif::Frame::from_indexed_pixels(self.width, self.height, indices.to_vec(), None);
+        let mut frame = gif::Frame::from_indexed_pixels(self.width, self.height, indices.to_vec(), None);
         frame.delay = self.delay_cs;
         self.write(&frame)
     }
@@ -390,15 +363,10 @@ pub(crate) mod tests {
         let (w, h) = (16, 8);
         let mut frame = vec![0u8; w * h * 4];
         for (i, px) in frame.chunks_exact_mut(4).enumerate() {
-            let c = if i % w < w / 2 {
-                [200, 30, 30]
-            } else {
-                [30, 30, 200]
-            };
+            let c = if i % w < w / 2 { [200, 30, 30] } else { [30, 30, 200] };
             px.copy_from_slice(&[c[0], c[1], c[2], 255]);
         }
-        let mut rec =
-            GifRecorder::new_with_palette(&p, w, h, 10, &[[0, 0, 0], [255, 255, 255]]).unwrap();
+        let mut rec = GifRecorder::new_with_palette(&p, w, h, 10, &[[0, 0, 0], [255, 255, 255]]).unwrap();
         rec.push_rgba(&frame).unwrap();
         rec.finish().unwrap();
         let (_, _, got, _) = decode(&p);
@@ -435,15 +403,11 @@ pub(crate) mod tests {
         let dir = scratch_dir("gif-bad");
         let missing = dir.join("no-such-folder").join("a.gif");
         let e = GifRecorder::new(&missing, 4, 4, 10).unwrap_err();
-        assert!(
-            e.to_string().contains(&missing.display().to_string()),
-            "{e}"
-        );
+        assert!(e.to_string().contains(&missing.display().to_string()), "{e}");
         assert!(!dir.join("no-such-folder").exists());
         assert!(GifRecorder::new(&dir.join("z.gif"), 0, 4, 10).is_err());
         assert!(GifRecorder::new(&dir.join("z.gif"), 70000, 4, 10).is_err());
-        let mut rec =
-            GifRecorder::new_with_palette(&dir.join("a.gif"), 4, 4, 10, &[[0, 0, 0]]).unwrap();
+        let mut rec = GifRecorder::new_with_palette(&dir.join("a.gif"), 4, 4, 10, &[[0, 0, 0]]).unwrap();
         assert!(rec.push_rgba(&[0u8; 10]).is_err());
         assert!(rec.push_indexed(&[1u8; 16]).is_err());
         assert!(rec.push_indexed(&[0u8; 15]).is_err());

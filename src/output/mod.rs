@@ -35,29 +35,13 @@ pub enum OutputError {
     /// The folder that should hold `path` does not exist.
     MissingFolder { path: PathBuf },
     /// An I/O operation (`action`, e.g. "create", "read", "rename") failed on `path`.
-    Io {
-        path: PathBuf,
-        action: &'static str,
-        source: io::Error,
-    },
+    Io { path: PathBuf, action: &'static str, source: io::Error },
     /// `path` exists but is not a well-formed file of the expected format.
-    Format {
-        path: PathBuf,
-        format: &'static str,
-        problem: String,
-    },
+    Format { path: PathBuf, format: &'static str, problem: String },
     /// `path` is well formed but uses a feature this reader does not handle.
-    Unsupported {
-        path: PathBuf,
-        problem: String,
-        fix: String,
-    },
+    Unsupported { path: PathBuf, problem: String, fix: String },
     /// An `.npz` archive lacks the array `name`.
-    MissingArray {
-        path: PathBuf,
-        name: String,
-        available: Vec<String>,
-    },
+    MissingArray { path: PathBuf, name: String, available: Vec<String> },
     /// The data to be written exceeds a limit of the file format.
     TooLarge { path: PathBuf, problem: String },
     /// An unknown colour-map name was asked for.
@@ -65,11 +49,7 @@ pub enum OutputError {
     /// The caller passed data that cannot be written (wrong length, empty, ...).
     InvalidInput { problem: String },
     /// An encoder (GIF, PNG, plotting) reported an error for `path`.
-    Encode {
-        path: PathBuf,
-        format: &'static str,
-        message: String,
-    },
+    Encode { path: PathBuf, format: &'static str, message: String },
 }
 
 impl fmt::Display for OutputError {
@@ -84,20 +64,12 @@ impl fmt::Display for OutputError {
                     folder.display()
                 )
             }
-            OutputError::Io {
-                path,
-                action,
-                source,
-            } => write!(
+            OutputError::Io { path, action, source } => write!(
                 f,
                 "cannot {action} {}: {source}; check that the path is correct and that you have permission to {action} it",
                 path.display()
             ),
-            OutputError::Format {
-                path,
-                format,
-                problem,
-            } => write!(
+            OutputError::Format { path, format, problem } => write!(
                 f,
                 "{} is not a valid {format} file ({problem}); regenerate it or point to the right file",
                 path.display()
@@ -105,40 +77,24 @@ impl fmt::Display for OutputError {
             OutputError::Unsupported { path, problem, fix } => {
                 write!(f, "cannot read {}: {problem}; {fix}", path.display())
             }
-            OutputError::MissingArray {
-                path,
-                name,
-                available,
-            } => {
-                let list = if available.is_empty() {
-                    "none".to_string()
-                } else {
-                    available.join(", ")
-                };
+            OutputError::MissingArray { path, name, available } => {
+                let list = if available.is_empty() { "none".to_string() } else { available.join(", ") };
                 write!(
                     f,
                     "{} has no array named '{name}' (it holds: {list}); use a file written by seqscape that contains '{name}'",
                     path.display()
                 )
             }
-            OutputError::TooLarge { path, problem } => write!(
-                f,
-                "cannot write {}: {problem}; record a shorter run or fewer neurons",
-                path.display()
-            ),
-            OutputError::UnknownColormap { name } => write!(
-                f,
-                "unknown colour map '{name}'; use one of: {}",
-                Colormap::names().join(", ")
-            ),
+            OutputError::TooLarge { path, problem } => {
+                write!(f, "cannot write {}: {problem}; record a shorter run or fewer neurons", path.display())
+            }
+            OutputError::UnknownColormap { name } => {
+                write!(f, "unknown colour map '{name}'; use one of: {}", Colormap::names().join(", "))
+            }
             OutputError::InvalidInput { problem } => {
                 write!(f, "invalid output data: {problem}")
             }
-            OutputError::Encode {
-                path,
-                format,
-                message,
-            } => write!(
+            OutputError::Encode { path, format, message } => write!(
                 f,
                 "cannot encode {format} for {}: {message}; check the free disk space and the input data",
                 path.display()
@@ -158,17 +114,11 @@ impl std::error::Error for OutputError {
 
 impl OutputError {
     pub(crate) fn io(path: &Path, action: &'static str, source: io::Error) -> Self {
-        OutputError::Io {
-            path: path.to_path_buf(),
-            action,
-            source,
-        }
+        OutputError::Io { path: path.to_path_buf(), action, source }
     }
 
     pub(crate) fn invalid(problem: impl Into<String>) -> Self {
-        OutputError::InvalidInput {
-            problem: problem.into(),
-        }
+        OutputError::InvalidInput { problem: problem.into() }
     }
 }
 
@@ -204,11 +154,7 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize) -> Vec<f64> {
     }
     let raw = (hi - lo) / max_count.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
     let first = (lo / step - 1e-9).ceil();
     let mut ticks = Vec::new();
     let mut k = first;
@@ -242,14 +188,8 @@ mod tests {
     #[test]
     fn nice_ticks_cover_range() {
         assert_eq!(nice_ticks(0.0, 64.0, 5), vec![0.0, 20.0, 40.0, 60.0]);
-        assert_eq!(
-            nice_ticks(50.0, 150.0, 5),
-            vec![60.0, 80.0, 100.0, 120.0, 140.0]
-        );
-        assert_eq!(
-            nice_ticks(500.0, 1500.0, 5),
-            vec![600.0, 800.0, 1000.0, 1200.0, 1400.0]
-        );
+        assert_eq!(nice_ticks(50.0, 150.0, 5), vec![60.0, 80.0, 100.0, 120.0, 140.0]);
+        assert_eq!(nice_ticks(500.0, 1500.0, 5), vec![600.0, 800.0, 1000.0, 1200.0, 1400.0]);
         assert_eq!(nice_ticks(0.0, 1.0, 4), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
         assert!(nice_ticks(1.0, 1.0, 4).len() == 1);
     }
@@ -263,9 +203,7 @@ mod tests {
 
     #[test]
     fn errors_are_one_line_and_name_the_path() {
-        let e = OutputError::MissingFolder {
-            path: PathBuf::from("/nope/out.gif"),
-        };
+        let e = OutputError::MissingFolder { path: PathBuf::from("/nope/out.gif") };
         let s = e.to_string();
         assert!(s.contains("/nope/out.gif") && s.contains("/nope") && !s.contains('\n'));
         let e = OutputError::UnknownColormap { name: "jet".into() };

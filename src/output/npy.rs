@@ -112,11 +112,7 @@ impl NpyArray {
     }
 
     /// A 2-D array of `rows` x `cols` elements in row-major order.
-    pub fn from_2d<T: NpyElement>(
-        rows: usize,
-        cols: usize,
-        data: Vec<T>,
-    ) -> Result<NpyArray, OutputError> {
+    pub fn from_2d<T: NpyElement>(rows: usize, cols: usize, data: Vec<T>) -> Result<NpyArray, OutputError> {
         NpyArray::new(vec![rows, cols], data)
     }
 
@@ -205,8 +201,7 @@ impl NpyArray {
 
     /// Size of the `.npy` encoding of this array in bytes.
     pub fn encoded_len(&self) -> u64 {
-        npy_header(self.descr(), self.shape()).len() as u64
-            + self.len() as u64 * self.elem_size() as u64
+        npy_header(self.descr(), self.shape()).len() as u64 + self.len() as u64 * self.elem_size() as u64
     }
 
     /// Writes the `.npy` encoding (header and data) to `w`.
@@ -248,10 +243,7 @@ pub fn shape_text(shape: &[usize]) -> String {
 /// The complete `.npy` preamble (magic, version 1.0, header length and padded
 /// header dict) for the given type string and shape; its length is a multiple of 64.
 pub fn npy_header(descr: &str, shape: &[usize]) -> Vec<u8> {
-    let dict = format!(
-        "{{'descr': '{descr}', 'fortran_order': False, 'shape': {}, }}",
-        shape_text(shape)
-    );
+    let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {}, }}", shape_text(shape));
     let unpadded = NPY_MAGIC.len() + 2 + 2 + dict.len() + 1;
     let total = unpadded.div_ceil(NPY_ALIGN) * NPY_ALIGN;
     let header_len = total - NPY_MAGIC.len() - 4;
@@ -285,9 +277,7 @@ fn read_elements<T: NpyElement>(bytes: &[u8]) -> Vec<T> {
 /// Value of `key` in a NumPy header dict: the text after `'key':` up to the
 /// next top-level comma or closing brace.
 fn dict_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
-    let pos = header
-        .find(&format!("'{key}'"))
-        .or_else(|| header.find(&format!("\"{key}\"")))?;
+    let pos = header.find(&format!("'{key}'")).or_else(|| header.find(&format!("\"{key}\"")))?;
     let rest = &header[pos + key.len() + 2..];
     let rest = rest.trim_start().strip_prefix(':')?.trim_start();
     let mut depth = 0i32;
@@ -319,18 +309,15 @@ pub fn decode_npy(bytes: &[u8]) -> Result<NpyArray, String> {
     }
     let (header_len, header_start) = match bytes[6] {
         1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
-        2 | 3 if bytes.len() >= 12 => (
-            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
-            12,
-        ),
+        2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12),
         v => return Err(format!("unsupported .npy format version {v}.{}", bytes[7])),
     };
     let data_start = header_start + header_len;
     if bytes.len() < data_start {
         return Err("the header is truncated".into());
     }
-    let header = std::str::from_utf8(&bytes[header_start..data_start])
-        .map_err(|_| "the header is not text".to_string())?;
+    let header =
+        std::str::from_utf8(&bytes[header_start..data_start]).map_err(|_| "the header is not text".to_string())?;
     let descr = dict_value(header, "descr").ok_or("the header has no 'descr'")?;
     let descr = descr.trim_matches(|c| c == '\'' || c == '"');
     let fortran = match dict_value(header, "fortran_order") {
@@ -338,20 +325,13 @@ pub fn decode_npy(bytes: &[u8]) -> Result<NpyArray, String> {
         Some("True") => true,
         _ => return Err("the header has no valid 'fortran_order'".into()),
     };
-    let shape = dict_value(header, "shape")
-        .and_then(parse_shape)
-        .ok_or("the header has no valid 'shape'")?;
-    let count = shape
-        .iter()
-        .try_fold(1usize, |a, &d| a.checked_mul(d))
-        .ok_or("the shape is too large")?;
+    let shape = dict_value(header, "shape").and_then(parse_shape).ok_or("the header has no valid 'shape'")?;
+    let count = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).ok_or("the shape is too large")?;
     let size = match descr {
         "<u4" | "<i4" | "<f4" => 4,
         "<f8" => 8,
         other => {
-            return Err(format!(
-                "element type '{other}' is not supported (expected <u4, <i4, <f4 or <f8)"
-            ));
+            return Err(format!("element type '{other}' is not supported (expected <u4, <i4, <f4 or <f8)"));
         }
     };
     let data = &bytes[data_start..];
@@ -373,11 +353,7 @@ pub fn decode_npy(bytes: &[u8]) -> Result<NpyArray, String> {
 }
 
 /// Converts column-major (Fortran order) data to row-major.
-fn fortran_fix<T: NpyElement>(
-    shape: Vec<usize>,
-    data: Vec<T>,
-    fortran: bool,
-) -> Result<NpyArray, String> {
+fn fortran_fix<T: NpyElement>(shape: Vec<usize>, data: Vec<T>, fortran: bool) -> Result<NpyArray, String> {
     if !fortran || shape.len() < 2 {
         return Ok(T::wrap(shape, data));
     }
@@ -396,11 +372,7 @@ fn fortran_fix<T: NpyElement>(
 
 /// Writes `array` to the `.npy` file `path` (atomically).
 pub fn write_npy(path: &Path, array: &NpyArray) -> Result<(), OutputError> {
-    write_atomic(path, |w| {
-        array
-            .write_to(w)
-            .map_err(|e| OutputError::io(path, "write", e))
-    })
+    write_atomic(path, |w| array.write_to(w).map_err(|e| OutputError::io(path, "write", e)))
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, OutputError> {
@@ -410,11 +382,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, OutputError> {
 /// Reads the `.npy` file `path`.
 pub fn read_npy(path: &Path) -> Result<NpyArray, OutputError> {
     let bytes = read_file(path)?;
-    decode_npy(&bytes).map_err(|problem| OutputError::Format {
-        path: path.to_path_buf(),
-        format: ".npy",
-        problem,
-    })
+    decode_npy(&bytes).map_err(|problem| OutputError::Format { path: path.to_path_buf(), format: ".npy", problem })
 }
 
 // ---------------------------------------------------------------------------
@@ -430,15 +398,10 @@ const DOS_TIME: u16 = 0;
 
 /// Converts a size or offset to the 32-bit field of a non-ZIP64 archive.
 pub fn zip_u32(path: &Path, what: &str, value: u64) -> Result<u32, OutputError> {
-    u32::try_from(value)
-        .ok()
-        .filter(|&v| v != u32::MAX)
-        .ok_or_else(|| OutputError::TooLarge {
-            path: path.to_path_buf(),
-            problem: format!(
-                "{what} is {value} bytes, over the 4 GiB limit of .npz files without ZIP64"
-            ),
-        })
+    u32::try_from(value).ok().filter(|&v| v != u32::MAX).ok_or_else(|| OutputError::TooLarge {
+        path: path.to_path_buf(),
+        problem: format!("{what} is {value} bytes, over the 4 GiB limit of .npz files without ZIP64"),
+    })
 }
 
 /// A `Write` sink that only counts bytes and computes their CRC-32.
@@ -483,10 +446,7 @@ pub fn write_npz(path: &Path, arrays: &[(&str, &NpyArray)]) -> Result<(), Output
             )));
         }
         if arrays[..i].iter().any(|(other, _)| other == name) {
-            return Err(OutputError::invalid(format!(
-                "array name '{name}' appears twice in {}",
-                path.display()
-            )));
+            return Err(OutputError::invalid(format!("array name '{name}' appears twice in {}", path.display())));
         }
     }
     if arrays.len() >= 0xFFFF {
@@ -501,10 +461,7 @@ pub fn write_npz(path: &Path, arrays: &[(&str, &NpyArray)]) -> Result<(), Output
         let mut entries = Vec::with_capacity(arrays.len());
         for (name, array) in arrays {
             let entry_name = format!("{name}.npy");
-            let mut sink = CrcSink {
-                hasher: crc32fast::Hasher::new(),
-                count: 0,
-            };
+            let mut sink = CrcSink { hasher: crc32fast::Hasher::new(), count: 0 };
             array.write_to(&mut sink).map_err(io_err)?;
             let size = zip_u32(path, &format!("array '{name}'"), sink.count)?;
             let crc = sink.hasher.finalize();
@@ -526,12 +483,7 @@ pub fn write_npz(path: &Path, arrays: &[(&str, &NpyArray)]) -> Result<(), Output
             w.write_all(&h).map_err(io_err)?;
             array.write_to(w).map_err(io_err)?;
             offset += h.len() as u64 + size as u64;
-            entries.push(CentralEntry {
-                name: entry_name,
-                crc,
-                size,
-                offset: local_offset,
-            });
+            entries.push(CentralEntry { name: entry_name, crc, size, offset: local_offset });
         }
         let cd_offset = zip_u32(path, "the archive", offset)?;
         let mut cd = Vec::new();
@@ -598,11 +550,7 @@ impl Npz {
 
     /// The array `name`, or an error naming the arrays that exist.
     pub fn get(&self, name: &str) -> Result<&NpyArray, OutputError> {
-        self.arrays
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, a)| a)
-            .ok_or_else(|| self.missing(name))
+        self.arrays.iter().find(|(n, _)| n == name).map(|(_, a)| a).ok_or_else(|| self.missing(name))
     }
 
     /// Removes and returns the array `name`.
@@ -666,8 +614,7 @@ fn parse_npz(bytes: &[u8]) -> Result<Vec<(String, NpyArray)>, ZipProblem> {
     if count == 0xFFFF || cd_size == u32::MAX || cd_offset == u32::MAX {
         return Err(ZipProblem::Unsupported(
             "the archive uses ZIP64".into(),
-            "only archives below 4 GiB without ZIP64 are read; split the data into smaller files"
-                .into(),
+            "only archives below 4 GiB without ZIP64 are read; split the data into smaller files".into(),
         ));
     }
     let mut arrays = Vec::with_capacity(count as usize);
@@ -685,17 +632,15 @@ fn parse_npz(bytes: &[u8]) -> Result<Vec<(String, NpyArray)>, ZipProblem> {
         let extra_len = le16(bytes, at + 30)? as usize;
         let comment_len = le16(bytes, at + 32)? as usize;
         let local = le32(bytes, at + 42)? as usize;
-        let name_bytes = bytes
-            .get(at + 46..at + 46 + name_len)
-            .ok_or_else(|| fmt("the central directory is truncated"))?;
+        let name_bytes =
+            bytes.get(at + 46..at + 46 + name_len).ok_or_else(|| fmt("the central directory is truncated"))?;
         let name = String::from_utf8_lossy(name_bytes).into_owned();
         at += 46 + name_len + extra_len + comment_len;
 
         if flags & 1 != 0 {
             return Err(ZipProblem::Unsupported(
                 format!("entry '{name}' is encrypted"),
-                "only unencrypted archives are read; save the arrays again without a password"
-                    .into(),
+                "only unencrypted archives are read; save the arrays again without a password".into(),
             ));
         }
         if method != 0 {
@@ -717,25 +662,19 @@ fn parse_npz(bytes: &[u8]) -> Result<Vec<(String, NpyArray)>, ZipProblem> {
             )));
         }
         if le32(bytes, local)? != SIG_LOCAL {
-            return Err(ZipProblem::Format(format!(
-                "the local header of entry '{name}' is missing"
-            )));
+            return Err(ZipProblem::Format(format!("the local header of entry '{name}' is missing")));
         }
-        let data_start =
-            local + 30 + le16(bytes, local + 26)? as usize + le16(bytes, local + 28)? as usize;
+        let data_start = local + 30 + le16(bytes, local + 26)? as usize + le16(bytes, local + 28)? as usize;
         let data = bytes
             .get(data_start..data_start + csize)
             .ok_or_else(|| ZipProblem::Format(format!("entry '{name}' is truncated")))?;
         if crc32fast::hash(data) != crc {
-            return Err(ZipProblem::Format(format!(
-                "entry '{name}' fails its CRC-32 check (the file is corrupt)"
-            )));
+            return Err(ZipProblem::Format(format!("entry '{name}' fails its CRC-32 check (the file is corrupt)")));
         }
         let Some(array_name) = name.strip_suffix(".npy") else {
             continue;
         };
-        let array =
-            decode_npy(data).map_err(|p| ZipProblem::Format(format!("entry '{name}': {p}")))?;
+        let array = decode_npy(data).map_err(|p| ZipProblem::Format(format!("entry '{name}': {p}")))?;
         arrays.push((array_name.to_string(), array));
     }
     Ok(arrays)
@@ -745,21 +684,10 @@ fn parse_npz(bytes: &[u8]) -> Result<Vec<(String, NpyArray)>, ZipProblem> {
 pub fn read_npz(path: &Path) -> Result<Npz, OutputError> {
     let bytes = read_file(path)?;
     let arrays = parse_npz(&bytes).map_err(|p| match p {
-        ZipProblem::Format(problem) => OutputError::Format {
-            path: path.to_path_buf(),
-            format: ".npz",
-            problem,
-        },
-        ZipProblem::Unsupported(problem, fix) => OutputError::Unsupported {
-            path: path.to_path_buf(),
-            problem,
-            fix,
-        },
+        ZipProblem::Format(problem) => OutputError::Format { path: path.to_path_buf(), format: ".npz", problem },
+        ZipProblem::Unsupported(problem, fix) => OutputError::Unsupported { path: path.to_path_buf(), problem, fix },
     })?;
-    Ok(Npz {
-        path: path.to_path_buf(),
-        arrays,
-    })
+    Ok(Npz { path: path.to_path_buf(), arrays })
 }
 
 #[cfg(test)]
@@ -831,9 +759,7 @@ mod tests {
         let h = npy_header("<f8", &[100, 100]);
         assert_eq!(h.len() % 64, 0);
         let text = std::str::from_utf8(&h[10..]).unwrap();
-        assert!(
-            text.starts_with("{'descr': '<f8', 'fortran_order': False, 'shape': (100, 100), }")
-        );
+        assert!(text.starts_with("{'descr': '<f8', 'fortran_order': False, 'shape': (100, 100), }"));
         assert!(text.ends_with(" \n"));
         assert_eq!(u16::from_le_bytes([h[8], h[9]]) as usize, h.len() - 10);
     }
@@ -866,19 +792,12 @@ mod tests {
         let mut b = NpyArray::from_vec(vec![1u32]).to_npy_bytes();
         let at = b.windows(3).position(|w| w == b"<u4").unwrap();
         b[at] = b'>';
-        assert!(
-            decode_npy(&b)
-                .unwrap_err()
-                .contains("'>u4' is not supported")
-        );
+        assert!(decode_npy(&b).unwrap_err().contains("'>u4' is not supported"));
         let dir = scratch_dir("npy-bad");
         let p = dir.join("x.npy");
         fs::write(&p, b"not numpy").unwrap();
         let e = read_npy(&p).unwrap_err().to_string();
-        assert!(
-            e.contains(&p.display().to_string()) && e.contains("magic"),
-            "{e}"
-        );
+        assert!(e.contains(&p.display().to_string()) && e.contains("magic"), "{e}");
         let e = read_npy(&dir.join("missing.npy")).unwrap_err();
         assert!(matches!(e, OutputError::Io { .. }));
         fs::remove_dir_all(dir).unwrap();
@@ -908,20 +827,12 @@ mod tests {
         assert_eq!(z.names(), vec!["senders", "times"]);
         assert_eq!(z.get("senders").unwrap(), &a);
         assert_eq!(z.get_as::<u32>("senders").unwrap().len(), 1000);
-        assert!(
-            z.get_as::<f32>("senders")
-                .unwrap_err()
-                .to_string()
-                .contains("<f4")
-        );
+        assert!(z.get_as::<f32>("senders").unwrap_err().to_string().contains("<f4"));
         let t = z.take("times").unwrap();
         assert_eq!(t.shape(), &[3, 2]);
         assert!(t.as_f64().unwrap()[3].is_nan());
         let e = z.get("rates").unwrap_err().to_string();
-        assert!(
-            e.contains("'rates'") && e.contains("senders") && e.contains("spikes.npz"),
-            "{e}"
-        );
+        assert!(e.contains("'rates'") && e.contains("senders") && e.contains("spikes.npz"), "{e}");
         fs::remove_dir_all(dir).unwrap();
     }
 
@@ -967,10 +878,7 @@ mod tests {
         let e = read_npz(&q).unwrap_err();
         assert!(matches!(e, OutputError::Unsupported { .. }));
         let s = e.to_string();
-        assert!(
-            s.contains("a.npy") && s.contains("compressed") && s.contains("savez"),
-            "{s}"
-        );
+        assert!(s.contains("a.npy") && s.contains("compressed") && s.contains("savez"), "{s}");
 
         // Flip a data byte: CRC mismatch.
         let mut z = good.clone();
@@ -1002,9 +910,7 @@ mod tests {
     fn size_limit_is_checked() {
         let p = Path::new("big.npz");
         assert_eq!(zip_u32(p, "x", 12).unwrap(), 12);
-        let e = zip_u32(p, "array 'spikes'", 5 << 30)
-            .unwrap_err()
-            .to_string();
+        let e = zip_u32(p, "array 'spikes'", 5 << 30).unwrap_err().to_string();
         assert!(e.contains("4 GiB") && e.contains("big.npz"), "{e}");
     }
 

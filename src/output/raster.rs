@@ -68,9 +68,8 @@ pub fn for_each_scaled(
     if x0 >= x1 || y0 >= y1 {
         return;
     }
-    let cols: Vec<usize> = (x0..x1)
-        .map(|x| ((x as i64 - rect.x as i64) as usize * src_w / rect.w as usize).min(src_w - 1))
-        .collect();
+    let cols: Vec<usize> =
+        (x0..x1).map(|x| ((x as i64 - rect.x as i64) as usize * src_w / rect.w as usize).min(src_w - 1)).collect();
     for y in y0..y1 {
         let r = ((y as i64 - rect.y as i64) as usize * src_h / rect.h as usize).min(src_h - 1);
         let sy = if flip_y { src_h - 1 - r } else { r };
@@ -85,19 +84,13 @@ pub fn for_each_scaled(
 /// The font used for text, at `size` pixels.
 pub fn font(size: f32) -> Result<FontDesc<'static>, OutputError> {
     ensure_font()?;
-    Ok(FontDesc::new(
-        FontFamily::Name(FONT_FAMILY),
-        size as f64,
-        FontStyle::Normal,
-    ))
+    Ok(FontDesc::new(FontFamily::Name(FONT_FAMILY), size as f64, FontStyle::Normal))
 }
 
 /// Width in pixels of `text` at `size` pixels.
 pub fn text_width(text: &str, size: f32) -> Result<u32, OutputError> {
     let f = font(size)?;
-    f.box_size(text)
-        .map(|(w, _)| w)
-        .map_err(|e| OutputError::invalid(format!("cannot lay out text '{text}': {e}")))
+    f.box_size(text).map(|(w, _)| w).map_err(|e| OutputError::invalid(format!("cannot lay out text '{text}': {e}")))
 }
 
 /// An RGBA image (row-major, 4 bytes per pixel, alpha kept at 255).
@@ -128,8 +121,7 @@ impl Canvas {
 
     /// Colour at (x, y), or `None` outside the canvas.
     pub fn get(&self, x: i32, y: i32) -> Option<[u8; 3]> {
-        self.index(x, y)
-            .map(|i| [self.rgba[i], self.rgba[i + 1], self.rgba[i + 2]])
+        self.index(x, y).map(|i| [self.rgba[i], self.rgba[i + 1], self.rgba[i + 2]])
     }
 
     /// Sets one pixel (ignored outside the canvas).
@@ -182,14 +174,7 @@ impl Canvas {
     /// Draws a `src_w` x `src_h` grid of colours (row-major, `src[y * src_w + x]`)
     /// scaled with nearest-neighbour filtering into `dst`. With `flip_y`, grid
     /// row 0 is drawn at the bottom of `dst` (y upward).
-    pub fn blit_scaled_nearest(
-        &mut self,
-        src_rgb: &[[u8; 3]],
-        src_w: usize,
-        src_h: usize,
-        dst: Rect,
-        flip_y: bool,
-    ) {
+    pub fn blit_scaled_nearest(&mut self, src_rgb: &[[u8; 3]], src_w: usize, src_h: usize, dst: Rect, flip_y: bool) {
         if src_rgb.len() < src_w * src_h {
             return;
         }
@@ -214,11 +199,7 @@ impl Canvas {
             for x in xa.max(0)..=xb.min(self.w as i32 - 1) {
                 // Distance from the pixel centre to the segment.
                 let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
-                let t = if len2 > 0.0 {
-                    (((px - x0) * dx + (py - y0) * dy) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
+                let t = if len2 > 0.0 { (((px - x0) * dx + (py - y0) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
                 let (qx, qy) = (x0 + t * dx - px, y0 + t * dy - py);
                 let d = (qx * qx + qy * qy).sqrt();
                 let coverage = (half + 0.5 - d).clamp(0.0, 1.0);
@@ -262,10 +243,8 @@ impl Canvas {
         align: HAlign,
     ) -> Result<(), OutputError> {
         let f = font(size)?;
-        let w = f
-            .box_size(text)
-            .map_err(|e| OutputError::invalid(format!("cannot lay out text '{text}': {e}")))?
-            .0 as i32;
+        let w =
+            f.box_size(text).map_err(|e| OutputError::invalid(format!("cannot lay out text '{text}': {e}")))?.0 as i32;
         let left = match align {
             HAlign::Left => x,
             HAlign::Center => x - w / 2,
@@ -278,9 +257,7 @@ impl Canvas {
         });
         match drawn {
             Ok(_) => Ok(()),
-            Err(e) => Err(OutputError::invalid(format!(
-                "cannot draw text '{text}': {e}"
-            ))),
+            Err(e) => Err(OutputError::invalid(format!("cannot draw text '{text}': {e}"))),
         }
     }
 
@@ -360,10 +337,7 @@ mod tests {
         assert!(!xs.is_empty());
         let (xmin, xmax) = (*xs.iter().min().unwrap(), *xs.iter().max().unwrap());
         let (ymin, ymax) = (*ys.iter().min().unwrap(), *ys.iter().max().unwrap());
-        assert!(
-            (xmin + xmax) / 2 - 60 <= 3 && 60 - (xmin + xmax) / 2 <= 3,
-            "{xmin}..{xmax}"
-        );
+        assert!((xmin + xmax) / 2 - 60 <= 3 && 60 - (xmin + xmax) / 2 <= 3, "{xmin}..{xmax}");
         assert!(((ymin + ymax) / 2 - 20).abs() <= 2, "{ymin}..{ymax}");
         assert!(text_width("Hz 64", 16.0).unwrap() > 20);
     }

@@ -90,11 +90,7 @@ pub fn sequences_layout() -> SequencesLayout {
 pub(super) type DrawResult = Result<(), String>;
 
 pub(super) fn font(size: u32) -> FontDesc<'static> {
-    FontDesc::new(
-        FontFamily::Name(FONT_FAMILY),
-        size as f64,
-        FontStyle::Normal,
-    )
+    FontDesc::new(FontFamily::Name(FONT_FAMILY), size as f64, FontStyle::Normal)
 }
 
 pub(super) fn text_style(size: u32, pos: Pos) -> TextStyle<'static> {
@@ -152,9 +148,7 @@ fn prepare<'a>(
     title: &str,
 ) -> Result<SeqData<'a>, OutputError> {
     if n == 0 {
-        return Err(OutputError::invalid(
-            "the grid side length n is 0; pass the network's side length",
-        ));
+        return Err(OutputError::invalid("the grid side length n is 0; pass the network's side length"));
     }
     if i.len() != t_ms.len() || i.len() != report.labels.len() {
         return Err(OutputError::invalid(format!(
@@ -191,12 +185,11 @@ fn prepare<'a>(
         .filter(|v| v.is_finite())
         .collect();
     let h = &s.direction_histogram;
-    let (dir_edges, dir_counts) =
-        if h.counts.is_empty() || h.bin_edges_deg.len() != h.counts.len() + 1 {
-            ((0..=16).map(|k| k as f64 * 22.5).collect(), vec![0; 16])
-        } else {
-            (h.bin_edges_deg.clone(), h.counts.clone())
-        };
+    let (dir_edges, dir_counts) = if h.counts.is_empty() || h.bin_edges_deg.len() != h.counts.len() + 1 {
+        ((0..=16).map(|k| k as f64 * 22.5).collect(), vec![0; 16])
+    } else {
+        (h.bin_edges_deg.clone(), h.counts.clone())
+    };
     let d = &s.dbscan;
     let info = format!(
         "{} clusters in {} s ({:.2} clusters/s), {} track steps, {} spikes ({} noise); DBSCAN eps = {}, td = {} ms, min_samples = {}; wrap {}",
@@ -243,8 +236,7 @@ fn histogram(values: &[f64], hi: f64, bins: usize) -> Vec<usize> {
 }
 
 fn draw_no_data<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, at: (i32, i32)) -> DrawResult {
-    root.draw(&Text::new("no sequences", at, centered(16)))
-        .map_err(|e| e.to_string())
+    root.draw(&Text::new("no sequences", at, centered(16))).map_err(|e| e.to_string())
 }
 
 fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData) -> DrawResult {
@@ -252,26 +244,17 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
     let l = sequences_layout();
     let (w, _) = SEQUENCES_FIGURE_SIZE;
     root.fill(&WHITE).map_err(e)?;
-    root.draw(&Text::new(
-        d.title.clone(),
-        (w as i32 / 2, 14),
-        centered(18),
-    ))
-    .map_err(e)?;
-    root.draw(&Text::new(d.info.clone(), (w as i32 / 2, 38), centered(13)))
-        .map_err(e)?;
+    root.draw(&Text::new(d.title.clone(), (w as i32 / 2, 14), centered(18))).map_err(e)?;
+    root.draw(&Text::new(d.info.clone(), (w as i32 / 2, 38), centered(13))).map_err(e)?;
     let letter = text_style(20, Pos::new(HPos::Left, VPos::Top));
     for (s, x) in [("a", 8), ("b", l.speed.x - 8), ("c", l.direction.x - 8)] {
-        root.draw(&Text::new(s, (x, 52), letter.clone()))
-            .map_err(e)?;
+        root.draw(&Text::new(s, (x, 52), letter.clone())).map_err(e)?;
     }
 
     // (a) Raster axes; the plotting area is exactly `l.raster`.
     let (xa, ya) = (48i32, 75i32);
     let r = l.raster;
-    let area = root
-        .clone()
-        .shrink((r.x - ya, r.y), (r.w as i32 + ya, r.h as i32 + xa));
+    let area = root.clone().shrink((r.x - ya, r.y), (r.w as i32 + ya, r.h as i32 + xa));
     let mut chart = ChartBuilder::on(&area)
         .margin(0)
         .x_label_area_size(xa)
@@ -291,25 +274,15 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
         .axis_desc_style(font(14))
         .draw()
         .map_err(e)?;
-    root.draw(&Rectangle::new(
-        [(r.x - 1, r.y - 1), (r.right(), r.bottom())],
-        BLACK.stroke_width(1),
-    ))
-    .map_err(e)?;
+    root.draw(&Rectangle::new([(r.x - 1, r.y - 1), (r.right(), r.bottom())], BLACK.stroke_width(1))).map_err(e)?;
 
     // (b) Speed histogram.
-    let area = root
-        .clone()
-        .shrink((l.speed.x, l.speed.y), (l.speed.w as i32, l.speed.h as i32));
+    let area = root.clone().shrink((l.speed.x, l.speed.y), (l.speed.w as i32, l.speed.h as i32));
     // Up to the 99th percentile: a few centroid jumps would squeeze the distribution into one bin.
     let mut sorted = d.speeds.clone();
     sorted.sort_by(f64::total_cmp);
     let max_speed = sorted.get((sorted.len() * 99) / 100).or(sorted.last()).copied().unwrap_or(0.0);
-    let hi = if max_speed > 0.0 {
-        max_speed * 1.05
-    } else {
-        1.0
-    };
+    let hi = if max_speed > 0.0 { max_speed * 1.05 } else { 1.0 };
     let counts = histogram(&d.speeds, hi, SPEED_BINS);
     let cmax = counts.iter().copied().max().unwrap_or(0);
     let ymax = if cmax > 0 { cmax as f64 * 1.12 } else { 1.0 };
@@ -335,16 +308,9 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
     let bw = hi / SPEED_BINS as f64;
     chart
         .draw_series(
-            counts
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c > 0)
-                .map(|(k, &c)| {
-                    Rectangle::new(
-                        [(k as f64 * bw, 0.0), ((k + 1) as f64 * bw, c as f64)],
-                        BAR_COLOR.filled(),
-                    )
-                }),
+            counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(k, &c)| {
+                Rectangle::new([(k as f64 * bw, 0.0), ((k + 1) as f64 * bw, c as f64)], BAR_COLOR.filled())
+            }),
         )
         .map_err(e)?;
     if d.speeds.is_empty() {
@@ -352,10 +318,7 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
     } else if d.speed_median.is_finite() {
         let m = d.speed_median;
         chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(m, 0.0), (m, ymax)],
-                MARK_COLOR.stroke_width(2),
-            )))
+            .draw_series(std::iter::once(PathElement::new(vec![(m, 0.0), (m, ymax)], MARK_COLOR.stroke_width(2))))
             .map_err(e)?;
         let (px, py) = chart.backend_coord(&(m, ymax));
         let right = m < hi * 0.6;
@@ -370,10 +333,7 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
     }
 
     // (c) Direction histogram.
-    let area = root.clone().shrink(
-        (l.direction.x, l.direction.y),
-        (l.direction.w as i32, l.direction.h as i32),
-    );
+    let area = root.clone().shrink((l.direction.x, l.direction.y), (l.direction.w as i32, l.direction.h as i32));
     let cmax = d.dir_counts.iter().copied().max().unwrap_or(0);
     let ymax = if cmax > 0 { cmax as f64 * 1.12 } else { 1.0 };
     let mut chart = ChartBuilder::on(&area)
@@ -397,17 +357,9 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
         .map_err(e)?;
     for v in [0.0, 90.0, 180.0, 270.0, 360.0] {
         let (px, py) = chart.backend_coord(&(v, 0.0));
-        root.draw(&PathElement::new(
-            vec![(px, py), (px, py + 5)],
-            BLACK.stroke_width(1),
-        ))
-        .map_err(e)?;
-        root.draw(&Text::new(
-            format_tick(v),
-            (px, py + 8),
-            text_style(12, Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(e)?;
+        root.draw(&PathElement::new(vec![(px, py), (px, py + 5)], BLACK.stroke_width(1))).map_err(e)?;
+        root.draw(&Text::new(format_tick(v), (px, py + 8), text_style(12, Pos::new(HPos::Center, VPos::Top))))
+            .map_err(e)?;
     }
     chart
         .draw_series(
@@ -423,20 +375,13 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
     } else if d.dir_mean.is_finite() {
         let m = d.dir_mean;
         chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(m, 0.0), (m, ymax)],
-                MARK_COLOR.stroke_width(2),
-            )))
+            .draw_series(std::iter::once(PathElement::new(vec![(m, 0.0), (m, ymax)], MARK_COLOR.stroke_width(2))))
             .map_err(e)?;
         let (px, py) = chart.backend_coord(&(m, ymax));
         let right = m < 200.0;
         let pos = if right { HPos::Left } else { HPos::Right };
         let dx = if right { 5 } else { -5 };
-        let r = if d.dir_r.is_finite() {
-            format!(", R = {:.2}", d.dir_r)
-        } else {
-            String::new()
-        };
+        let r = if d.dir_r.is_finite() { format!(", R = {:.2}", d.dir_r) } else { String::new() };
         root.draw(&Text::new(
             format!("mean {:.0} deg{r}", m),
             (px + dx, py + 4),
@@ -538,25 +483,11 @@ mod tests {
     const N: usize = 40;
 
     fn bump(x0: f64, y0: f64, dir: f64, start_ms: f64) -> SyntheticBump {
-        SyntheticBump {
-            x0,
-            y0,
-            speed_grid_per_s: 150.0,
-            direction_deg: dir,
-            start_ms,
-            end_ms: start_ms + 200.0,
-        }
+        SyntheticBump { x0, y0, speed_grid_per_s: 150.0, direction_deg: dir, start_ms, end_ms: start_ms + 200.0 }
     }
 
     fn spikes() -> (Vec<u32>, Vec<f64>) {
-        synthesize_spikes(
-            N,
-            &[bump(5.0, 10.0, 0.0, 20.0), bump(30.0, 30.0, 90.0, 300.0)],
-            600.0,
-            0.3,
-            2.0,
-            11,
-        )
+        synthesize_spikes(N, &[bump(5.0, 10.0, 0.0, 20.0), bump(30.0, 30.0, 90.0, 300.0)], 600.0, 0.3, 2.0, 11)
     }
 
     fn count_color(img: &image::RgbImage, r: Rect, c: [u8; 3]) -> usize {
@@ -582,10 +513,7 @@ mod tests {
         let first = count_color(&img, raster, CLUSTER_COLORS[0]);
         let second = count_color(&img, raster, CLUSTER_COLORS[1]);
         let noise = count_color(&img, raster, NOISE_COLOR);
-        assert!(
-            first > 100 && second > 100 && noise > 50,
-            "{first} {second} {noise}"
-        );
+        assert!(first > 100 && second > 100 && noise > 50, "{first} {second} {noise}");
         // The first bump (x from 5 to 35, 20-220 ms) lies in the left third
         // of the time axis.
         let left = Rect::new(raster.x, raster.y, raster.w / 2, raster.h);
@@ -625,15 +553,7 @@ mod tests {
         let count = 250_000usize;
         let i: Vec<u32> = (0..count).map(|k| (k * 7 % (n * n)) as u32).collect();
         let t: Vec<f64> = (0..count).map(|k| k as f64 * 0.04).collect();
-        let report = analyze(
-            &i[..2000],
-            &t[..2000],
-            n,
-            0.0,
-            80.0,
-            &DbscanParams::default(),
-        )
-        .unwrap();
+        let report = analyze(&i[..2000], &t[..2000], n, 0.0, 80.0, &DbscanParams::default()).unwrap();
         let mut report = report;
         report.labels = vec![-1; count];
         report.summary.from_ms = 0.0;
@@ -655,16 +575,13 @@ mod tests {
         let r = report.spike_range.clone();
         let dir = scratch_dir("seqfig-err");
         let missing = dir.join("nope").join("a.png");
-        let e = write_sequences_figure(&report, &i[r.clone()], &t[r.clone()], N, "x", &missing)
-            .unwrap_err();
+        let e = write_sequences_figure(&report, &i[r.clone()], &t[r.clone()], N, "x", &missing).unwrap_err();
         assert!(matches!(e, OutputError::MissingFolder { .. }), "{e}");
         // Spikes not aligned with the labels.
-        let e = write_sequences_figure(&report, &i, &t[..i.len() - 1], N, "x", &dir.join("a.png"))
-            .unwrap_err();
+        let e = write_sequences_figure(&report, &i, &t[..i.len() - 1], N, "x", &dir.join("a.png")).unwrap_err();
         assert!(e.to_string().contains("spike_range"), "{e}");
         // Wrong grid size.
-        let e = write_sequences_figure(&report, &i[r.clone()], &t[r], 10, "x", &dir.join("a.png"))
-            .unwrap_err();
+        let e = write_sequences_figure(&report, &i[r.clone()], &t[r], 10, "x", &dir.join("a.png")).unwrap_err();
         assert!(e.to_string().contains("10 x 10"), "{e}");
         assert!(entries(&dir).is_empty());
         fs::remove_dir_all(dir).unwrap();

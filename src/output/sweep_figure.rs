@@ -30,9 +30,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::atomic::{check_target, write_bytes_atomic};
 use super::raster::Rect;
-use super::sequences_figure::{
-    DrawResult, SPEED_AXIS_LABEL, centered, decimals_for, encode_png_rgb, font, text_style,
-};
+use super::sequences_figure::{DrawResult, SPEED_AXIS_LABEL, centered, decimals_for, encode_png_rgb, font, text_style};
 use super::{OutputError, ensure_font, format_tick};
 
 /// Figure size in pixels.
@@ -109,13 +107,7 @@ pub fn box_stats(values: &[f64]) -> Option<BoxStats> {
         let hi = (lo + 1).min(v.len() - 1);
         v[lo] + (pos - lo as f64) * (v[hi] - v[lo])
     };
-    Some(BoxStats {
-        p5: at(0.05),
-        q25: at(0.25),
-        median: at(0.5),
-        q75: at(0.75),
-        p95: at(0.95),
-    })
+    Some(BoxStats { p5: at(0.05), q25: at(0.25), median: at(0.5), q75: at(0.75), p95: at(0.95) })
 }
 
 /// One box: centre and width on the categorical axis, colour group, stats.
@@ -171,9 +163,7 @@ impl Metric {
 
 fn prepare(kind: SweepKind, entries: &[SweepEntry]) -> Result<SweepData, OutputError> {
     if entries.is_empty() {
-        return Err(OutputError::invalid(
-            "the sweep figure needs at least one sweep entry; run the sweep first",
-        ));
+        return Err(OutputError::invalid("the sweep figure needs at least one sweep entry; run the sweep first"));
     }
     // Colour groups by landscape, in order of first appearance.
     let mut groups: Vec<String> = Vec::new();
@@ -215,10 +205,7 @@ fn prepare(kind: SweepKind, entries: &[SweepEntry]) -> Result<SweepData, OutputE
                 .zip(&group_of)
                 .map(|(e, &grp)| {
                     let cat = xs.iter().position(|&x| x == e.x).unwrap_or(0) as f64;
-                    (
-                        cat + (grp as f64 - (g - 1.0) / 2.0) * slot,
-                        (slot * 0.8).min(0.55),
-                    )
+                    (cat + (grp as f64 - (g - 1.0) / 2.0) * slot, (slot * 0.8).min(0.55))
                 })
                 .collect()
         }
@@ -260,37 +247,17 @@ fn prepare(kind: SweepKind, entries: &[SweepEntry]) -> Result<SweepData, OutputE
                 _ if top > 0.0 => (top * 1.1, None),
                 _ => (1.0, None),
             };
-            PanelData {
-                y_desc: m.label(),
-                ymax,
-                y_step,
-                boxes,
-                markers,
-            }
+            PanelData { y_desc: m.label(), ymax, y_step, boxes, markers }
         })
         .collect();
     let (title, x_desc) = match kind {
-        SweepKind::Shift => (
-            "Sequence statistics vs shift of the connectivity",
-            "Shift R",
-        ),
+        SweepKind::Shift => ("Sequence statistics vs shift of the connectivity", "Shift R"),
         SweepKind::PerlinSize => ("Sequence statistics vs Perlin size", "Perlin size"),
     };
-    Ok(SweepData {
-        title,
-        x_desc,
-        categories,
-        groups,
-        panels,
-    })
+    Ok(SweepData { title, x_desc, categories, groups, panels })
 }
 
-fn draw_panel<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    d: &SweepData,
-    p: &PanelData,
-    r: Rect,
-) -> DrawResult {
+fn draw_panel<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SweepData, p: &PanelData, r: Rect) -> DrawResult {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let area = root.clone().shrink((r.x, r.y), (r.w as i32, r.h as i32));
     let k = d.categories.len().max(1) as f64;
@@ -309,11 +276,7 @@ fn draw_panel<DB: DrawingBackend>(
         .x_labels(0)
         .y_labels(if p.y_step.is_some() { 0 } else { 6 })
         .y_label_formatter(&|v| {
-            if (v - v.round()).abs() < 1e-9 {
-                format_tick(*v)
-            } else {
-                format!("{v:.dec$}")
-            }
+            if (v - v.round()).abs() < 1e-9 { format_tick(*v) } else { format!("{v:.dec$}") }
         })
         .label_style(font(12))
         .axis_desc_style(font(14))
@@ -322,34 +285,18 @@ fn draw_panel<DB: DrawingBackend>(
     // Categorical x ticks.
     for (c, label) in d.categories.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(c as f64, 0.0));
-        root.draw(&PathElement::new(
-            vec![(px, py), (px, py + 5)],
-            BLACK.stroke_width(1),
-        ))
-        .map_err(e)?;
-        root.draw(&Text::new(
-            label.clone(),
-            (px, py + 8),
-            text_style(12, Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(e)?;
+        root.draw(&PathElement::new(vec![(px, py), (px, py + 5)], BLACK.stroke_width(1))).map_err(e)?;
+        root.draw(&Text::new(label.clone(), (px, py + 8), text_style(12, Pos::new(HPos::Center, VPos::Top))))
+            .map_err(e)?;
     }
     // Fixed y ticks.
     if let Some(step) = p.y_step {
         let mut v = 0.0;
         while v <= p.ymax + 1e-9 {
             let (px, py) = chart.backend_coord(&(-0.5, v));
-            root.draw(&PathElement::new(
-                vec![(px - 5, py), (px, py)],
-                BLACK.stroke_width(1),
-            ))
-            .map_err(e)?;
-            root.draw(&Text::new(
-                format_tick(v),
-                (px - 8, py),
-                text_style(12, Pos::new(HPos::Right, VPos::Center)),
-            ))
-            .map_err(e)?;
+            root.draw(&PathElement::new(vec![(px - 5, py), (px, py)], BLACK.stroke_width(1))).map_err(e)?;
+            root.draw(&Text::new(format_tick(v), (px - 8, py), text_style(12, Pos::new(HPos::Right, VPos::Center))))
+                .map_err(e)?;
             v += step;
         }
     }
@@ -366,9 +313,7 @@ fn draw_panel<DB: DrawingBackend>(
             vec![(xc - cap, s.p5), (xc + cap, s.p5)],
             vec![(xc - cap, s.p95), (xc + cap, s.p95)],
         ];
-        chart
-            .draw_series(lines.into_iter().map(|pts| PathElement::new(pts, whisker)))
-            .map_err(e)?;
+        chart.draw_series(lines.into_iter().map(|pts| PathElement::new(pts, whisker))).map_err(e)?;
         chart
             .draw_series([
                 Rectangle::new([(x0, s.q25), (x1, s.q75)], c.mix(0.35).filled()),
@@ -376,28 +321,15 @@ fn draw_panel<DB: DrawingBackend>(
             ])
             .map_err(e)?;
         chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(x0, s.median), (x1, s.median)],
-                BLACK.stroke_width(2),
-            )))
+            .draw_series(std::iter::once(PathElement::new(vec![(x0, s.median), (x1, s.median)], BLACK.stroke_width(2))))
             .map_err(e)?;
     }
     if !p.markers.is_empty() {
-        chart
-            .draw_series(
-                p.markers
-                    .iter()
-                    .map(|&(x, y)| Cross::new((x, y), 5, BLACK.stroke_width(2))),
-            )
-            .map_err(e)?;
+        chart.draw_series(p.markers.iter().map(|&(x, y)| Cross::new((x, y), 5, BLACK.stroke_width(2)))).map_err(e)?;
     }
     if p.boxes.iter().all(|b| b.stats.is_none()) {
-        root.draw(&Text::new(
-            "no data",
-            chart.backend_coord(&((k - 1.0) / 2.0, p.ymax / 2.0)),
-            centered(16),
-        ))
-        .map_err(e)?;
+        root.draw(&Text::new("no data", chart.backend_coord(&((k - 1.0) / 2.0, p.ymax / 2.0)), centered(16)))
+            .map_err(e)?;
     }
     Ok(())
 }
@@ -406,51 +338,29 @@ fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SweepData) 
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
     let (w, _) = SWEEP_FIGURE_SIZE;
-    root.draw(&Text::new(d.title, (w as i32 / 2, 14), centered(18)))
-        .map_err(e)?;
+    root.draw(&Text::new(d.title, (w as i32 / 2, 14), centered(18))).map_err(e)?;
     // Legend: one swatch per landscape, then the clusters/s marker.
-    let mut items: Vec<(Option<RGBColor>, String)> = d
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(k, g)| (Some(GROUP_COLORS[k % GROUP_COLORS.len()]), g.clone()))
-        .collect();
+    let mut items: Vec<(Option<RGBColor>, String)> =
+        d.groups.iter().enumerate().map(|(k, g)| (Some(GROUP_COLORS[k % GROUP_COLORS.len()]), g.clone())).collect();
     items.push((None, "clusters/s (whole run)".to_string()));
-    let widths: Vec<i32> = items
-        .iter()
-        .map(|(_, s)| font(13).box_size(s).map(|b| b.0 as i32).unwrap_or(80))
-        .collect();
+    let widths: Vec<i32> = items.iter().map(|(_, s)| font(13).box_size(s).map(|b| b.0 as i32).unwrap_or(80)).collect();
     let total: i32 = widths.iter().map(|w| w + 40).sum();
     let mut x = w as i32 / 2 - total / 2;
     let y = 38;
     for ((c, s), tw) in items.iter().zip(&widths) {
         match c {
             Some(c) => root
-                .draw(&Rectangle::new(
-                    [(x, y - 6), (x + 14, y + 6)],
-                    c.mix(0.35).filled(),
-                ))
-                .and_then(|_| {
-                    root.draw(&Rectangle::new(
-                        [(x, y - 6), (x + 14, y + 6)],
-                        c.stroke_width(2),
-                    ))
-                }),
+                .draw(&Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.mix(0.35).filled()))
+                .and_then(|_| root.draw(&Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.stroke_width(2)))),
             None => root.draw(&Cross::new((x + 7, y), 5, BLACK.stroke_width(2))),
         }
         .map_err(e)?;
-        root.draw(&Text::new(
-            s.clone(),
-            (x + 20, y),
-            text_style(13, Pos::new(HPos::Left, VPos::Center)),
-        ))
-        .map_err(e)?;
+        root.draw(&Text::new(s.clone(), (x + 20, y), text_style(13, Pos::new(HPos::Left, VPos::Center)))).map_err(e)?;
         x += tw + 40;
     }
     let letter = text_style(20, Pos::new(HPos::Left, VPos::Top));
     for ((p, r), s) in d.panels.iter().zip(sweep_layout()).zip(["a", "b", "c"]) {
-        root.draw(&Text::new(s, (r.x, r.y - 4), letter.clone()))
-            .map_err(e)?;
+        root.draw(&Text::new(s, (r.x, r.y - 4), letter.clone())).map_err(e)?;
         draw_panel(root, d, p, r)?;
     }
     root.present().map_err(e)?;
@@ -482,12 +392,7 @@ fn render_svg(d: &SweepData) -> Result<String, String> {
 /// Writes a sweep figure (see the module docs) as a PNG and an SVG file.
 /// Fails, leaving neither file, for no entries, a non-finite shift or a
 /// missing output folder.
-pub fn write_sweep_figure(
-    kind: SweepKind,
-    entries: &[SweepEntry],
-    png: &Path,
-    svg: &Path,
-) -> Result<(), OutputError> {
+pub fn write_sweep_figure(kind: SweepKind, entries: &[SweepEntry], png: &Path, svg: &Path) -> Result<(), OutputError> {
     check_target(png)?;
     check_target(svg)?;
     let data = prepare(kind, entries)?;
@@ -516,9 +421,7 @@ mod tests {
     use crate::output::atomic::tests::{entries, scratch_dir};
 
     fn spread(centre: f64, count: usize) -> Vec<f64> {
-        (0..count)
-            .map(|k| centre * (0.5 + k as f64 / count as f64))
-            .collect()
+        (0..count).map(|k| centre * (0.5 + k as f64 / count as f64)).collect()
     }
 
     fn entry(label: &str, x: f64, landscape: &str, speed: f64) -> SweepEntry {
@@ -544,10 +447,7 @@ mod tests {
     fn box_stats_percentiles() {
         let v: Vec<f64> = (0..=100).map(f64::from).collect();
         let s = box_stats(&v).unwrap();
-        assert_eq!(
-            (s.p5, s.q25, s.median, s.q75, s.p95),
-            (5.0, 25.0, 50.0, 75.0, 95.0)
-        );
+        assert_eq!((s.p5, s.q25, s.median, s.q75, s.p95), (5.0, 25.0, 50.0, 75.0, 95.0));
         assert!(box_stats(&[]).is_none());
         assert!(box_stats(&[f64::NAN]).is_none());
         let s = box_stats(&[2.0, f64::NAN]).unwrap();
@@ -611,13 +511,7 @@ mod tests {
             }
         }
         let text = fs::read_to_string(&svg).unwrap();
-        for s in [
-            "Perlin size",
-            "random",
-            "homogeneous",
-            "50",
-            SPEED_AXIS_LABEL,
-        ] {
+        for s in ["Perlin size", "random", "homogeneous", "50", SPEED_AXIS_LABEL] {
             assert!(text.contains(s), "SVG lacks '{s}'");
         }
         // All distributions empty: still a figure.
@@ -637,41 +531,13 @@ mod tests {
         let dir = scratch_dir("sweep-err");
         let list = vec![entry("0", 0.0, "perlin", 10.0)];
         let missing = dir.join("nope");
-        let e = write_sweep_figure(
-            SweepKind::Shift,
-            &list,
-            &missing.join("f.png"),
-            &dir.join("f.svg"),
-        )
-        .unwrap_err();
+        let e = write_sweep_figure(SweepKind::Shift, &list, &missing.join("f.png"), &dir.join("f.svg")).unwrap_err();
         assert!(e.to_string().contains("nope"), "{e}");
-        let e = write_sweep_figure(
-            SweepKind::Shift,
-            &list,
-            &dir.join("f.png"),
-            &missing.join("f.svg"),
-        )
-        .unwrap_err();
+        let e = write_sweep_figure(SweepKind::Shift, &list, &dir.join("f.png"), &missing.join("f.svg")).unwrap_err();
         assert!(e.to_string().contains("f.svg"), "{e}");
-        assert!(
-            write_sweep_figure(
-                SweepKind::PerlinSize,
-                &[],
-                &dir.join("f.png"),
-                &dir.join("f.svg")
-            )
-            .is_err()
-        );
+        assert!(write_sweep_figure(SweepKind::PerlinSize, &[], &dir.join("f.png"), &dir.join("f.svg")).is_err());
         let bad = vec![entry("x", f64::NAN, "perlin", 10.0)];
-        assert!(
-            write_sweep_figure(
-                SweepKind::Shift,
-                &bad,
-                &dir.join("f.png"),
-                &dir.join("f.svg")
-            )
-            .is_err()
-        );
+        assert!(write_sweep_figure(SweepKind::Shift, &bad, &dir.join("f.png"), &dir.join("f.svg")).is_err());
         assert!(entries(&dir).is_empty());
         fs::remove_dir_all(dir).unwrap();
     }

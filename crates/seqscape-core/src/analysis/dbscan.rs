@@ -39,12 +39,7 @@ pub struct DbscanParams {
 
 impl Default for DbscanParams {
     fn default() -> Self {
-        Self {
-            td_ms: 20.0,
-            eps: 3.0,
-            min_samples: 20,
-            wrap: true,
-        }
+        Self { td_ms: 20.0, eps: 3.0, min_samples: 20, wrap: true }
     }
 }
 
@@ -77,12 +72,7 @@ pub struct DbscanOutput {
 }
 
 /// Clusters spikes with DBSCAN and returns one label per spike (`-1` = noise).
-pub fn dbscan(
-    i: &[u32],
-    t_ms: &[f64],
-    n: usize,
-    params: &DbscanParams,
-) -> Result<Vec<i32>, AnalysisError> {
+pub fn dbscan(i: &[u32], t_ms: &[f64], n: usize, params: &DbscanParams) -> Result<Vec<i32>, AnalysisError> {
     dbscan_detailed(i, t_ms, n, params).map(|out| out.labels)
 }
 
@@ -101,20 +91,12 @@ impl Axis {
     fn periodic(len: f64, eps: f64) -> Self {
         // At least eps wide cells that tile the ring exactly.
         let cells = ((len / eps).floor() as u64).clamp(1, len.max(1.0) as u64);
-        Self {
-            width: len / cells as f64,
-            cells,
-            periodic: true,
-        }
+        Self { width: len / cells as f64, cells, periodic: true }
     }
 
     fn open(max_coord: f64, eps: f64) -> Self {
         let cells = (max_coord / eps).floor() as u64 + 1;
-        Self {
-            width: eps,
-            cells,
-            periodic: false,
-        }
+        Self { width: eps, cells, periodic: false }
     }
 
     #[inline]
@@ -170,21 +152,11 @@ impl GridIndex {
         let t_max = raw.iter().map(|p| p[0]).fold(0.0, f64::max);
         let axes = [
             Axis::open(t_max, eps),
-            if params.wrap {
-                Axis::periodic(nf, eps)
-            } else {
-                Axis::open(nf - 1.0, eps)
-            },
-            if params.wrap {
-                Axis::periodic(nf, eps)
-            } else {
-                Axis::open(nf - 1.0, eps)
-            },
+            if params.wrap { Axis::periodic(nf, eps) } else { Axis::open(nf - 1.0, eps) },
+            if params.wrap { Axis::periodic(nf, eps) } else { Axis::open(nf - 1.0, eps) },
         ];
-        let keys: Vec<[u64; 3]> = raw
-            .iter()
-            .map(|p| [axes[0].cell(p[0]), axes[1].cell(p[1]), axes[2].cell(p[2])])
-            .collect();
+        let keys: Vec<[u64; 3]> =
+            raw.iter().map(|p| [axes[0].cell(p[0]), axes[1].cell(p[1]), axes[2].cell(p[2])]).collect();
 
         let mut order: Vec<u32> = (0..raw.len() as u32).collect();
         order.sort_unstable_by_key(|&k| (keys[k as usize], k));
@@ -224,14 +196,7 @@ impl GridIndex {
             }
         }
         nb_start.push(nb_cells.len() as u32);
-        Self {
-            pts,
-            orig: order,
-            cell_of,
-            cell_start,
-            nb_start,
-            nb_cells,
-        }
+        Self { pts, orig: order, cell_of, cell_start, nb_start, nb_cells }
     }
 
     #[inline]
@@ -271,9 +236,7 @@ enum CellLookup {
 
 impl CellLookup {
     fn new(cell_keys: &[[u64; 3]], dims: [u64; 3]) -> Self {
-        let total = dims[0]
-            .checked_mul(dims[1])
-            .and_then(|v| v.checked_mul(dims[2]));
+        let total = dims[0].checked_mul(dims[1]).and_then(|v| v.checked_mul(dims[2]));
         let budget = (4 * cell_keys.len() as u64).max(1 << 22);
         match total {
             Some(total) if total <= budget => {
@@ -283,13 +246,7 @@ impl CellLookup {
                 }
                 Self::Dense { table, dims }
             }
-            _ => Self::Sparse(
-                cell_keys
-                    .iter()
-                    .enumerate()
-                    .map(|(c, &k)| (k, c as u32))
-                    .collect(),
-            ),
+            _ => Self::Sparse(cell_keys.iter().enumerate().map(|(c, &k)| (k, c as u32)).collect()),
         }
     }
 
@@ -333,9 +290,7 @@ struct DisjointSets {
 
 impl DisjointSets {
     fn new(len: usize) -> Self {
-        Self {
-            parent: (0..len as u32).collect(),
-        }
+        Self { parent: (0..len as u32).collect() }
     }
 
     fn find(&mut self, mut x: usize) -> usize {
@@ -374,10 +329,7 @@ pub fn dbscan_detailed(
         return Ok(DbscanOutput::default());
     }
     let grid = GridIndex::build(i, t_ms, n, params);
-    let metric = Metric {
-        eps2: params.eps * params.eps,
-        ring: params.wrap.then_some(n as f64),
-    };
+    let metric = Metric { eps2: params.eps * params.eps, ring: params.wrap.then_some(n as f64) };
     let min_samples = params.min_samples;
 
     // Core points (in grid order); counting stops once a point is core.
@@ -426,11 +378,7 @@ pub fn dbscan_detailed(
                 }
                 let mut rp = sets.find(p);
                 let q_start = if a == b { p + 1 } else { range_b.start };
-                for (off, _) in core[q_start..range_b.end]
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| **c)
-                {
+                for (off, _) in core[q_start..range_b.end].iter().enumerate().filter(|(_, c)| **c) {
                     let q = q_start + off;
                     if sets.find(q) != rp && metric.within(&grid.pts[p], &grid.pts[q]) {
                         sets.union(p, q);
@@ -486,14 +434,9 @@ pub fn dbscan_detailed(
                 .or_insert(cand);
         }
     }
-    let mut ranked: Vec<(f64, u32, usize)> =
-        earliest.into_iter().map(|(r, (t, o))| (t, o, r)).collect();
+    let mut ranked: Vec<(f64, u32, usize)> = earliest.into_iter().map(|(r, (t, o))| (t, o, r)).collect();
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let label_of: HashMap<usize, i32> = ranked
-        .iter()
-        .enumerate()
-        .map(|(k, &(_, _, r))| (r, k as i32))
-        .collect();
+    let label_of: HashMap<usize, i32> = ranked.iter().enumerate().map(|(k, &(_, _, r))| (r, k as i32)).collect();
 
     let mut labels = vec![-1i32; len];
     let mut core_out = vec![false; len];
@@ -504,11 +447,7 @@ pub fn dbscan_detailed(
             labels[o] = label_of[&root[p]];
         }
     }
-    Ok(DbscanOutput {
-        labels,
-        core: core_out,
-        n_clusters: ranked.len(),
-    })
+    Ok(DbscanOutput { labels, core: core_out, n_clusters: ranked.len() })
 }
 
 #[cfg(test)]
@@ -552,11 +491,8 @@ mod tests {
     fn reference(i: &[u32], t: &[f64], n: usize, p: &DbscanParams) -> (Vec<i32>, Vec<bool>) {
         const UNSEEN: i32 = -2;
         let len = i.len();
-        let region = |a: usize| -> Vec<usize> {
-            (0..len)
-                .filter(|&b| dist2(i, t, n, p, a, b) <= p.eps * p.eps)
-                .collect()
-        };
+        let region =
+            |a: usize| -> Vec<usize> { (0..len).filter(|&b| dist2(i, t, n, p, a, b) <= p.eps * p.eps).collect() };
         let core: Vec<bool> = (0..len).map(|a| region(a).len() >= p.min_samples).collect();
         let mut labels = vec![UNSEEN; len];
         let mut cluster = 0;
@@ -592,27 +528,16 @@ mod tests {
         (labels, core)
     }
 
-    fn random_spikes(
-        rng: &mut SplitMix,
-        len: usize,
-        n: usize,
-        span_ms: f64,
-    ) -> (Vec<u32>, Vec<f64>) {
+    fn random_spikes(rng: &mut SplitMix, len: usize, n: usize, span_ms: f64) -> (Vec<u32>, Vec<f64>) {
         let mut t: Vec<f64> = (0..len)
             .map(|_| {
                 // Integer ms times give exact ties and duplicates.
-                if rng.below(2) == 0 {
-                    (rng.unit() * span_ms).floor()
-                } else {
-                    rng.unit() * span_ms
-                }
+                if rng.below(2) == 0 { (rng.unit() * span_ms).floor() } else { rng.unit() * span_ms }
             })
             .collect();
         t.sort_by(f64::total_cmp);
         // Clumps make clusters: half the spikes sit near a few centres.
-        let centres: Vec<(u64, u64)> = (0..3)
-            .map(|_| (rng.below(n as u64), rng.below(n as u64)))
-            .collect();
+        let centres: Vec<(u64, u64)> = (0..3).map(|_| (rng.below(n as u64), rng.below(n as u64))).collect();
         let i = (0..len)
             .map(|_| {
                 if rng.below(2) == 0 {
@@ -651,11 +576,7 @@ mod tests {
             let mut backward: HashMap<i32, i32> = HashMap::new();
             for k in 0..len {
                 let (mine, theirs) = (out.labels[k], ref_labels[k]);
-                assert_eq!(
-                    mine == -1,
-                    theirs == -1,
-                    "noise differs at spike {k} in case {case}"
-                );
+                assert_eq!(mine == -1, theirs == -1, "noise differs at spike {k} in case {case}");
                 if mine == -1 {
                     continue;
                 }
@@ -667,42 +588,24 @@ mod tests {
                             && out.labels[q] == mine
                             && dist2(&i, &t, n, &params, k, q) <= params.eps * params.eps
                     });
-                    assert!(
-                        ok,
-                        "border spike {k} has no core neighbour in its cluster (case {case})"
-                    );
+                    assert!(ok, "border spike {k} has no core neighbour in its cluster (case {case})");
                 }
                 // Same partition up to renaming, border points included: both
                 // give a border point to the cluster opened first.
-                assert_eq!(
-                    *forward.entry(theirs).or_insert(mine),
-                    mine,
-                    "case {case}, spike {k}"
-                );
-                assert_eq!(
-                    *backward.entry(mine).or_insert(theirs),
-                    theirs,
-                    "case {case}, spike {k}"
-                );
+                assert_eq!(*forward.entry(theirs).or_insert(mine), mine, "case {case}, spike {k}");
+                assert_eq!(*backward.entry(mine).or_insert(theirs), theirs, "case {case}, spike {k}");
             }
             assert_eq!(out.n_clusters, forward.len());
             // Clusters are numbered by their earliest spike.
-            let firsts: Vec<usize> = (0..out.n_clusters as i32)
-                .map(|c| out.labels.iter().position(|&l| l == c).unwrap())
-                .collect();
-            assert!(
-                firsts.windows(2).all(|w| w[0] < w[1]),
-                "cluster order in case {case}"
-            );
+            let firsts: Vec<usize> =
+                (0..out.n_clusters as i32).map(|c| out.labels.iter().position(|&l| l == c).unwrap()).collect();
+            assert!(firsts.windows(2).all(|w| w[0] < w[1]), "cluster order in case {case}");
             if out.n_clusters > 1 {
                 clustered_cases += 1;
             }
         }
         // The random cases must actually exercise clusters and border points.
-        assert!(
-            clustered_cases > 10,
-            "only {clustered_cases} cases with several clusters"
-        );
+        assert!(clustered_cases > 10, "only {clustered_cases} cases with several clusters");
         assert!(border_points > 20, "only {border_points} border points");
     }
 
@@ -718,12 +621,7 @@ mod tests {
                 t.push(k as f64);
             }
         }
-        let mut params = DbscanParams {
-            td_ms: 1.0,
-            eps: 1.5,
-            min_samples: 3,
-            wrap: true,
-        };
+        let mut params = DbscanParams { td_ms: 1.0, eps: 1.5, min_samples: 3, wrap: true };
         let wrapped = dbscan_detailed(&i, &t, n, &params).unwrap();
         assert_eq!(wrapped.n_clusters, 1);
         assert!(wrapped.labels.iter().all(|&l| l == 0));
@@ -737,26 +635,15 @@ mod tests {
     #[test]
     fn min_samples_counts_the_point_itself() {
         // Two spikes at distance 1: with min_samples 2 both are core.
-        let params = DbscanParams {
-            td_ms: 1.0,
-            eps: 1.0,
-            min_samples: 2,
-            wrap: false,
-        };
+        let params = DbscanParams { td_ms: 1.0, eps: 1.0, min_samples: 2, wrap: false };
         let out = dbscan_detailed(&[0, 1], &[0.0, 0.0], 4, &params).unwrap();
         assert_eq!(out.labels, vec![0, 0]);
         assert_eq!(out.core, vec![true, true]);
-        let params = DbscanParams {
-            min_samples: 3,
-            ..params
-        };
+        let params = DbscanParams { min_samples: 3, ..params };
         let out = dbscan_detailed(&[0, 1], &[0.0, 0.0], 4, &params).unwrap();
         assert_eq!(out.labels, vec![-1, -1]);
         // min_samples 1: every spike is its own core point.
-        let params = DbscanParams {
-            min_samples: 1,
-            ..params
-        };
+        let params = DbscanParams { min_samples: 1, ..params };
         let out = dbscan_detailed(&[0, 3], &[0.0, 0.0], 4, &params).unwrap();
         assert_eq!(out.labels, vec![0, 1]);
     }
@@ -764,37 +651,16 @@ mod tests {
     #[test]
     fn rejects_bad_input() {
         let ok = DbscanParams::default();
-        assert_eq!(
-            dbscan(&[0], &[0.0, 1.0], 10, &ok),
-            Err(AnalysisError::LengthMismatch { ids: 1, times: 2 })
-        );
+        assert_eq!(dbscan(&[0], &[0.0, 1.0], 10, &ok), Err(AnalysisError::LengthMismatch { ids: 1, times: 2 }));
         assert_eq!(dbscan(&[0], &[0.0], 0, &ok), Err(AnalysisError::EmptyGrid));
-        assert!(matches!(
-            dbscan(&[100], &[0.0], 10, &ok),
-            Err(AnalysisError::NeuronOutOfRange { .. })
-        ));
-        assert!(matches!(
-            dbscan(&[1], &[f64::NAN], 10, &ok),
-            Err(AnalysisError::NonFiniteTime { index: 0 })
-        ));
+        assert!(matches!(dbscan(&[100], &[0.0], 10, &ok), Err(AnalysisError::NeuronOutOfRange { .. })));
+        assert!(matches!(dbscan(&[1], &[f64::NAN], 10, &ok), Err(AnalysisError::NonFiniteTime { index: 0 })));
         let bad = DbscanParams { eps: 0.0, ..ok };
-        assert!(matches!(
-            dbscan(&[1], &[0.0], 10, &bad),
-            Err(AnalysisError::InvalidEps { .. })
-        ));
+        assert!(matches!(dbscan(&[1], &[0.0], 10, &bad), Err(AnalysisError::InvalidEps { .. })));
         let bad = DbscanParams { td_ms: -1.0, ..ok };
-        assert!(matches!(
-            dbscan(&[1], &[0.0], 10, &bad),
-            Err(AnalysisError::InvalidTimeScale { .. })
-        ));
-        let bad = DbscanParams {
-            min_samples: 0,
-            ..ok
-        };
-        assert_eq!(
-            dbscan(&[1], &[0.0], 10, &bad),
-            Err(AnalysisError::ZeroMinSamples)
-        );
+        assert!(matches!(dbscan(&[1], &[0.0], 10, &bad), Err(AnalysisError::InvalidTimeScale { .. })));
+        let bad = DbscanParams { min_samples: 0, ..ok };
+        assert_eq!(dbscan(&[1], &[0.0], 10, &bad), Err(AnalysisError::ZeroMinSamples));
         assert_eq!(dbscan(&[], &[], 10, &ok), Ok(vec![]));
     }
 }

@@ -146,10 +146,7 @@ fn wrap_delta(d: f32, n: f32) -> f32 {
 
 /// Splits a trail into runs between which the raw position jumps by more
 /// than half the torus (i.e. where the bump wrapped around an edge).
-pub fn split_trail<'a>(
-    trail: impl IntoIterator<Item = &'a TrailPoint>,
-    n: usize,
-) -> Vec<Vec<TrailPoint>> {
+pub fn split_trail<'a>(trail: impl IntoIterator<Item = &'a TrailPoint>, n: usize) -> Vec<Vec<TrailPoint>> {
     let half = n as f32 / 2.0;
     let mut segments: Vec<Vec<TrailPoint>> = Vec::new();
     let mut current: Vec<TrailPoint> = Vec::new();
@@ -194,9 +191,7 @@ impl BumpTracker {
 
     /// A tracker with explicit parameters.
     pub fn with_params(n: usize, params: BumpTrackerParams) -> Self {
-        let (sin_table, cos_table) = (0..n)
-            .map(|k| (TAU * k as f64 / n as f64).sin_cos())
-            .unzip();
+        let (sin_table, cos_table) = (0..n).map(|k| (TAU * k as f64 / n as f64).sin_cos()).unzip();
         Self {
             n,
             params,
@@ -243,11 +238,7 @@ impl BumpTracker {
         }
         speeds.sort_unstable_by(f32::total_cmp);
         let m = speeds.len() / 2;
-        Some(if speeds.len() % 2 == 1 {
-            speeds[m]
-        } else {
-            (speeds[m - 1] + speeds[m]) / 2.0
-        })
+        Some(if speeds.len() % 2 == 1 { speeds[m] } else { (speeds[m - 1] + speeds[m]) / 2.0 })
     }
 
     /// Forgets all bumps and tracks.
@@ -262,10 +253,7 @@ impl BumpTracker {
         let n = self.n;
         check_grid(n)?;
         if activity.len() != n * n {
-            return Err(AnalysisError::ActivityMapSize {
-                expected: n * n,
-                got: activity.len(),
-            });
+            return Err(AnalysisError::ActivityMapSize { expected: n * n, got: activity.len() });
         }
         if !t_ms.is_finite() {
             return Err(AnalysisError::NonFiniteTime { index: 0 });
@@ -278,37 +266,17 @@ impl BumpTracker {
     fn detect(&mut self, activity: &[f32]) {
         let n = self.n;
         self.bumps.clear();
-        let max = activity
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(f32::NEG_INFINITY, f32::max);
-        let threshold = self
-            .params
-            .threshold_floor
-            .max(self.params.threshold_fraction * max);
+        let max = activity.iter().copied().filter(|v| v.is_finite()).fold(f32::NEG_INFINITY, f32::max);
+        let threshold = self.params.threshold_floor.max(self.params.threshold_fraction * max);
         // No finite values leave max at -inf, below any threshold.
         if max < threshold {
             return;
         }
         for (c, &v) in self.component.iter_mut().zip(activity) {
-            *c = if v >= threshold && v.is_finite() {
-                UNSEEN
-            } else {
-                BELOW
-            };
+            *c = if v >= threshold && v.is_finite() { UNSEEN } else { BELOW };
         }
         let offsets: &[(isize, isize)] = if self.params.eight_connected {
-            &[
-                (-1, -1),
-                (0, -1),
-                (1, -1),
-                (-1, 0),
-                (1, 0),
-                (-1, 1),
-                (0, 1),
-                (1, 1),
-            ]
+            &[(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)]
         } else {
             &[(0, -1), (-1, 0), (1, 0), (0, 1)]
         };
@@ -386,11 +354,7 @@ impl BumpTracker {
             track_taken[ti] = true;
             let b = &mut self.bumps[bi];
             b.track_id = self.tracks[ti].id;
-            let p = TrailPoint {
-                x: b.x,
-                y: b.y,
-                t_ms,
-            };
+            let p = TrailPoint { x: b.x, y: b.y, t_ms };
             self.tracks[ti].push(p, &self.params, nf);
         }
         for b in &mut self.bumps {
@@ -407,15 +371,7 @@ impl BumpTracker {
                 velocity_grid_per_s: None,
             };
             self.next_id += 1;
-            track.push(
-                TrailPoint {
-                    x: b.x,
-                    y: b.y,
-                    t_ms,
-                },
-                &self.params,
-                nf,
-            );
+            track.push(TrailPoint { x: b.x, y: b.y, t_ms }, &self.params, nf);
             self.tracks.push(track);
         }
         let retire = self.params.retire_after_ms;
@@ -439,17 +395,14 @@ mod tests {
             }
             for x in 0..N {
                 let dx = super::super::min_image(x as f64 - cx, nf);
-                map[y * N + x] +=
-                    (amp * (-(dx * dx + dy * dy) / (2.0 * sigma * sigma)).exp()) as f32;
+                map[y * N + x] += (amp * (-(dx * dx + dy * dy) / (2.0 * sigma * sigma)).exp()) as f32;
             }
         }
     }
 
     fn background(t: usize) -> Vec<f32> {
         // Weak deterministic ripple below the threshold floor.
-        (0..N * N)
-            .map(|k| 0.05 * (((k * 7919 + t * 31) % 97) as f32 / 97.0))
-            .collect()
+        (0..N * N).map(|k| 0.05 * (((k * 7919 + t * 31) % 97) as f32 / 97.0)).collect()
     }
 
     #[test]
@@ -477,16 +430,8 @@ mod tests {
             if step >= 2 {
                 assert_eq!(tracker.count(), 1);
                 let v = tracker.median_speed_grid_per_s().unwrap();
-                assert!(
-                    (f64::from(v) - speed).abs() < 0.05 * speed,
-                    "speed {v} at step {step}"
-                );
-                let (vx, vy) = tracker
-                    .tracks()
-                    .next()
-                    .unwrap()
-                    .velocity_grid_per_s()
-                    .unwrap();
+                assert!((f64::from(v) - speed).abs() < 0.05 * speed, "speed {v} at step {step}");
+                let (vx, vy) = tracker.tracks().next().unwrap().velocity_grid_per_s().unwrap();
                 let angle = f64::from(vy).atan2(f64::from(vx)).to_degrees();
                 assert!((angle - 30.0).abs() < 2.0, "direction {angle}");
             }
@@ -513,13 +458,7 @@ mod tests {
             let mut map = background(step);
             add_gaussian(&mut map, 20.0 + t * 0.1, 20.0, 2.0, 1.0);
             if step < 10 {
-                add_gaussian(
-                    &mut map,
-                    70.0,
-                    (70.0 - t * 0.1).rem_euclid(N as f64),
-                    2.5,
-                    0.8,
-                );
+                add_gaussian(&mut map, 70.0, (70.0 - t * 0.1).rem_euclid(N as f64), 2.5, 0.8);
             }
             tracker.update(&map, t).unwrap();
             if (2..10).contains(&step) {
@@ -549,25 +488,13 @@ mod tests {
         tracker.update(&map, 10.0).unwrap();
         assert!(tracker.bumps().is_empty());
         assert_eq!(tracker.median_speed_grid_per_s(), None);
-        assert_eq!(
-            tracker.update(&[0.0; 3], 20.0),
-            Err(AnalysisError::ActivityMapSize {
-                expected: N * N,
-                got: 3
-            })
-        );
+        assert_eq!(tracker.update(&[0.0; 3], 20.0), Err(AnalysisError::ActivityMapSize { expected: N * N, got: 3 }));
     }
 
     #[test]
     fn split_trail_breaks_at_the_edge() {
         let p = |x: f32, y: f32, t: f64| TrailPoint { x, y, t_ms: t };
-        let trail = [
-            p(97.0, 10.0, 0.0),
-            p(99.0, 10.0, 1.0),
-            p(1.0, 10.0, 2.0),
-            p(3.0, 11.0, 3.0),
-            p(3.0, 98.0, 4.0),
-        ];
+        let trail = [p(97.0, 10.0, 0.0), p(99.0, 10.0, 1.0), p(1.0, 10.0, 2.0), p(3.0, 11.0, 3.0), p(3.0, 98.0, 4.0)];
         let segs = split_trail(&trail, 100);
         assert_eq!(segs.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 2, 1]);
         assert!(split_trail(&[], 100).is_empty());

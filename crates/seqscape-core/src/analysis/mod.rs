@@ -24,9 +24,8 @@ use std::fmt;
 pub use dbscan::{DbscanOutput, DbscanParams, dbscan, dbscan_detailed};
 pub use live::{Bump, BumpTracker, BumpTrackerParams, Track, TrailPoint, split_trail};
 pub use sequences::{
-    ClusterInfo, ClusterTrack, DirectionHistogram, Quartiles, SequenceReport, SequenceSummary,
-    SyntheticBump, TrackPoint, TrackStep, analyze, quartiles, synthesize_spikes,
-    synthetic_benchmark_spikes,
+    ClusterInfo, ClusterTrack, DirectionHistogram, Quartiles, SequenceReport, SequenceSummary, SyntheticBump,
+    TrackPoint, TrackStep, analyze, quartiles, synthesize_spikes, synthetic_benchmark_spikes,
 };
 
 /// Everything that can make an analysis request invalid.
@@ -39,11 +38,7 @@ pub enum AnalysisError {
     /// The grid is too large for `u32` neuron ids.
     GridTooLarge { n: usize },
     /// A neuron id does not fit on the `n x n` grid.
-    NeuronOutOfRange {
-        index: usize,
-        id: u32,
-        n_neurons: u64,
-    },
+    NeuronOutOfRange { index: usize, id: u32, n_neurons: u64 },
     /// A spike time is NaN or infinite.
     NonFiniteTime { index: usize },
     /// Spike times decrease somewhere.
@@ -69,50 +64,35 @@ impl fmt::Display for AnalysisError {
                 f,
                 "spike data mismatch: {ids} neuron ids but {times} spike times; pass parallel slices of equal length"
             ),
-            Self::EmptyGrid => write!(
-                f,
-                "grid side length n is 0; use the network's side length (e.g. 100)"
-            ),
-            Self::GridTooLarge { n } => write!(
-                f,
-                "grid side length n = {n} gives more neurons than u32 ids can address; use a smaller grid"
-            ),
-            Self::NeuronOutOfRange {
-                index,
-                id,
-                n_neurons,
-            } => write!(
+            Self::EmptyGrid => write!(f, "grid side length n is 0; use the network's side length (e.g. 100)"),
+            Self::GridTooLarge { n } => {
+                write!(f, "grid side length n = {n} gives more neurons than u32 ids can address; use a smaller grid")
+            }
+            Self::NeuronOutOfRange { index, id, n_neurons } => write!(
                 f,
                 "spike {index} has neuron id {id}, outside the grid of {n_neurons} neurons; check that n matches the recording"
             ),
-            Self::NonFiniteTime { index } => write!(
-                f,
-                "spike {index} has a NaN or infinite time; drop or fix that spike before the analysis"
-            ),
+            Self::NonFiniteTime { index } => {
+                write!(f, "spike {index} has a NaN or infinite time; drop or fix that spike before the analysis")
+            }
             Self::UnsortedTimes { index } => write!(
                 f,
                 "spike times are not sorted (spike {index} is earlier than the one before it); sort the spikes by time first"
             ),
-            Self::InvalidEps { eps } => write!(
-                f,
-                "DBSCAN eps = {eps} is not a positive finite number; use e.g. the default 3"
-            ),
-            Self::InvalidTimeScale { td_ms } => write!(
-                f,
-                "DBSCAN time scale td_ms = {td_ms} is not a positive finite number; use e.g. the default 20"
-            ),
-            Self::ZeroMinSamples => write!(
-                f,
-                "DBSCAN min_samples is 0; use at least 1 (the default is 20)"
-            ),
+            Self::InvalidEps { eps } => {
+                write!(f, "DBSCAN eps = {eps} is not a positive finite number; use e.g. the default 3")
+            }
+            Self::InvalidTimeScale { td_ms } => {
+                write!(f, "DBSCAN time scale td_ms = {td_ms} is not a positive finite number; use e.g. the default 20")
+            }
+            Self::ZeroMinSamples => write!(f, "DBSCAN min_samples is 0; use at least 1 (the default is 20)"),
             Self::InvalidWindow { from_ms, to_ms } => write!(
                 f,
                 "analysis window [{from_ms}, {to_ms}) ms is empty or not finite; pass finite times with to_ms > from_ms"
             ),
-            Self::NoSpikesInWindow { from_ms, to_ms } => write!(
-                f,
-                "no spikes in the analysis window [{from_ms}, {to_ms}) ms; widen the window or record longer"
-            ),
+            Self::NoSpikesInWindow { from_ms, to_ms } => {
+                write!(f, "no spikes in the analysis window [{from_ms}, {to_ms}) ms; widen the window or record longer")
+            }
             Self::ActivityMapSize { expected, got } => write!(
                 f,
                 "activity map has {got} cells but the tracker's grid has {expected}; pass a row-major n * n map"
@@ -128,27 +108,18 @@ pub(crate) fn check_grid(n: usize) -> Result<u64, AnalysisError> {
     if n == 0 {
         return Err(AnalysisError::EmptyGrid);
     }
-    let n_neurons = (n as u64)
-        .checked_mul(n as u64)
-        .filter(|&v| v <= u64::from(u32::MAX) + 1);
+    let n_neurons = (n as u64).checked_mul(n as u64).filter(|&v| v <= u64::from(u32::MAX) + 1);
     n_neurons.ok_or(AnalysisError::GridTooLarge { n })
 }
 
 /// Checks parallel spike slices: equal lengths, ids on the grid, finite times.
 pub(crate) fn check_spikes(i: &[u32], t_ms: &[f64], n: usize) -> Result<(), AnalysisError> {
     if i.len() != t_ms.len() {
-        return Err(AnalysisError::LengthMismatch {
-            ids: i.len(),
-            times: t_ms.len(),
-        });
+        return Err(AnalysisError::LengthMismatch { ids: i.len(), times: t_ms.len() });
     }
     let n_neurons = check_grid(n)?;
     if let Some(index) = i.iter().position(|&id| u64::from(id) >= n_neurons) {
-        return Err(AnalysisError::NeuronOutOfRange {
-            index,
-            id: i[index],
-            n_neurons,
-        });
+        return Err(AnalysisError::NeuronOutOfRange { index, id: i[index], n_neurons });
     }
     if let Some(index) = t_ms.iter().position(|t| !t.is_finite()) {
         return Err(AnalysisError::NonFiniteTime { index });
@@ -177,9 +148,5 @@ pub(crate) fn circular_mean(sum_cos: f64, sum_sin: f64, n: f64) -> f64 {
 /// Serialises a float as `null` when it is NaN or infinite, so JSON stays valid
 /// whatever the serialiser does with non-finite numbers.
 pub(crate) fn finite_or_null<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-    if v.is_finite() {
-        s.serialize_some(v)
-    } else {
-        s.serialize_none()
-    }
+    if v.is_finite() { s.serialize_some(v) } else { s.serialize_none() }
 }

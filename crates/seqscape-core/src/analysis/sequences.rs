@@ -51,14 +51,8 @@ pub struct Quartiles {
 pub fn quartiles(values: &mut [f64]) -> Quartiles {
     values.sort_unstable_by(f64::total_cmp);
     // total_cmp puts negative NaNs first and positive NaNs last.
-    let start = values
-        .iter()
-        .position(|v| !v.is_nan())
-        .unwrap_or(values.len());
-    let end = values
-        .iter()
-        .rposition(|v| !v.is_nan())
-        .map_or(start, |k| k + 1);
+    let start = values.iter().position(|v| !v.is_nan()).unwrap_or(values.len());
+    let end = values.iter().rposition(|v| !v.is_nan()).map_or(start, |k| k + 1);
     let v = &values[start..end];
     let at = |q: f64| -> f64 {
         if v.is_empty() {
@@ -69,11 +63,7 @@ pub fn quartiles(values: &mut [f64]) -> Quartiles {
         let hi = (lo + 1).min(v.len() - 1);
         v[lo] + (pos - lo as f64) * (v[hi] - v[lo])
     };
-    Quartiles {
-        median: at(0.5),
-        q25: at(0.25),
-        q75: at(0.75),
-    }
+    Quartiles { median: at(0.5), q25: at(0.25), q75: at(0.75) }
 }
 
 /// One cluster of spikes (a sequence).
@@ -234,10 +224,7 @@ pub fn analyze(
         }
     }
 
-    let geometry = Geometry {
-        n: n as f64,
-        wrap: params.wrap,
-    };
+    let geometry = Geometry { n: n as f64, wrap: params.wrap };
     let mut clusters = Vec::with_capacity(n_clusters);
     let mut tracks = Vec::with_capacity(n_clusters);
     let mut seen_neuron = vec![u32::MAX; n * n];
@@ -259,11 +246,7 @@ pub fn analyze(
         let core_members: Vec<usize> = m.iter().copied().filter(|&k| core[k]).collect();
         let track = cluster_track(c, &core_members, ids, times, &geometry);
         let mut speeds: Vec<f64> = track.steps.iter().map(|s| s.speed_grid_per_s).collect();
-        let dirs: Vec<(f64, f64)> = track
-            .steps
-            .iter()
-            .map(|s| (s.direction_deg, s.displacement))
-            .collect();
+        let dirs: Vec<(f64, f64)> = track.steps.iter().map(|s| (s.direction_deg, s.displacement)).collect();
         let (direction_mean_deg, _) = weighted_circular_mean_deg(&dirs);
         clusters.push(ClusterInfo {
             id: c,
@@ -281,12 +264,8 @@ pub fn analyze(
         tracks.push(track);
     }
 
-    let (direction_mean_deg, direction_resultant_length) =
-        weighted_circular_mean_deg(&all_directions);
-    let mut paper: Vec<f64> = all_speeds
-        .iter()
-        .map(|s| s * TRACK_STEP_MS / PAPER_SPEED_WINDOW_MS)
-        .collect();
+    let (direction_mean_deg, direction_resultant_length) = weighted_circular_mean_deg(&all_directions);
+    let mut paper: Vec<f64> = all_speeds.iter().map(|s| s * TRACK_STEP_MS / PAPER_SPEED_WINDOW_MS).collect();
     let mut lifetimes: Vec<f64> = clusters.iter().map(|c| c.lifetime_ms).collect();
     let mut per_window = sequences_per_window(&labels, times, n_clusters, from_ms, to_ms);
     let summary = SequenceSummary {
@@ -312,13 +291,7 @@ pub fn analyze(
         track_step_ms: TRACK_STEP_MS,
         track_min_spikes: TRACK_MIN_SPIKES,
     };
-    Ok(SequenceReport {
-        spike_range: start..end,
-        clusters,
-        tracks,
-        summary,
-        labels,
-    })
+    Ok(SequenceReport { spike_range: start..end, clusters, tracks, summary, labels })
 }
 
 /// Grid geometry for centroids and displacements.
@@ -350,38 +323,22 @@ impl Geometry {
             return (f64::NAN, f64::NAN, 0);
         }
         if self.wrap {
-            (
-                circular_mean(a, b, self.n),
-                circular_mean(c, d, self.n),
-                count,
-            )
+            (circular_mean(a, b, self.n), circular_mean(c, d, self.n), count)
         } else {
             (a / count as f64, c / count as f64, count)
         }
     }
 
     fn delta(&self, from: f64, to: f64) -> f64 {
-        if self.wrap {
-            min_image(to - from, self.n)
-        } else {
-            to - from
-        }
+        if self.wrap { min_image(to - from, self.n) } else { to - from }
     }
 }
 
 /// Centroid track of one cluster from its members (indices in time order).
-fn cluster_track(
-    cluster: usize,
-    members: &[usize],
-    ids: &[u32],
-    times: &[f64],
-    geo: &Geometry,
-) -> ClusterTrack {
+fn cluster_track(cluster: usize, members: &[usize], ids: &[u32], times: &[f64], geo: &Geometry) -> ClusterTrack {
     let t: Vec<f64> = members.iter().map(|&k| times[k]).collect();
     let (start, end) = (t[0], t[t.len() - 1]);
-    let extra = ((end - start - TRACK_WINDOW_MS) / TRACK_STEP_MS)
-        .ceil()
-        .max(0.0) as usize;
+    let extra = ((end - start - TRACK_WINDOW_MS) / TRACK_STEP_MS).ceil().max(0.0) as usize;
     let mut points = Vec::new();
     let mut window_of_point = Vec::new();
     for w in 0..=extra {
@@ -393,13 +350,7 @@ fn cluster_track(
         }
         let (x, y, count) = geo.centroid(members[lo..hi].iter().map(|&k| ids[k]));
         let mean_t = t[lo..hi].iter().sum::<f64>() / count as f64;
-        points.push(TrackPoint {
-            t_ms: mean_t,
-            window_start_ms: ws,
-            x,
-            y,
-            n_spikes: count,
-        });
+        points.push(TrackPoint { t_ms: mean_t, window_start_ms: ws, x, y, n_spikes: count });
         window_of_point.push(w);
     }
     let mut steps = Vec::new();
@@ -420,11 +371,7 @@ fn cluster_track(
             speed_paper_units: displacement / (PAPER_SPEED_WINDOW_MS / 1000.0),
         });
     }
-    ClusterTrack {
-        cluster,
-        points,
-        steps,
-    }
+    ClusterTrack { cluster, points, steps }
 }
 
 /// Absolute direction changes between steps that follow each other directly.
@@ -452,10 +399,7 @@ fn weighted_circular_mean_deg(dirs: &[(f64, f64)]) -> (f64, f64) {
     if w <= 0.0 {
         return (f64::NAN, f64::NAN);
     }
-    (
-        s.atan2(c).to_degrees().rem_euclid(360.0) % 360.0,
-        (c.hypot(s) / w).min(1.0),
-    )
+    (s.atan2(c).to_degrees().rem_euclid(360.0) % 360.0, (c.hypot(s) / w).min(1.0))
 }
 
 fn direction_histogram(dirs: &[(f64, f64)]) -> DirectionHistogram {
@@ -465,21 +409,12 @@ fn direction_histogram(dirs: &[(f64, f64)]) -> DirectionHistogram {
         let bin = ((deg / width).floor() as usize).min(DIRECTION_BINS - 1);
         counts[bin] += 1;
     }
-    DirectionHistogram {
-        bin_edges_deg: (0..=DIRECTION_BINS).map(|k| k as f64 * width).collect(),
-        counts,
-    }
+    DirectionHistogram { bin_edges_deg: (0..=DIRECTION_BINS).map(|k| k as f64 * width).collect(), counts }
 }
 
 /// Number of distinct clusters with spikes in each window of
 /// [`COUNT_WINDOW_MS`] stepped by [`COUNT_STEP_MS`] inside `[from_ms, to_ms)`.
-fn sequences_per_window(
-    labels: &[i32],
-    times: &[f64],
-    n_clusters: usize,
-    from_ms: f64,
-    to_ms: f64,
-) -> Vec<f64> {
+fn sequences_per_window(labels: &[i32], times: &[f64], n_clusters: usize, from_ms: f64, to_ms: f64) -> Vec<f64> {
     let mut stamp = vec![usize::MAX; n_clusters];
     let mut counts = Vec::new();
     let mut w = 0usize;
@@ -578,11 +513,7 @@ pub fn synthesize_spikes(
             t.push(ms + rng.unit() * 0.9);
         }
         // Sort this bin by time (bins themselves are in order).
-        let mut bin: Vec<(f64, u32)> = t[first..]
-            .iter()
-            .copied()
-            .zip(i[first..].iter().copied())
-            .collect();
+        let mut bin: Vec<(f64, u32)> = t[first..].iter().copied().zip(i[first..].iter().copied()).collect();
         bin.sort_by(|a, b| a.0.total_cmp(&b.0));
         for (k, (tt, id)) in bin.into_iter().enumerate() {
             t[first + k] = tt;
@@ -642,13 +573,7 @@ mod tests {
 
     type Bump = SyntheticBump;
 
-    fn synthesize(
-        bumps: &[Bump],
-        duration_ms: usize,
-        p: f64,
-        noise_hz: f64,
-        seed: u64,
-    ) -> (Vec<u32>, Vec<f64>) {
+    fn synthesize(bumps: &[Bump], duration_ms: usize, p: f64, noise_hz: f64, seed: u64) -> (Vec<u32>, Vec<f64>) {
         synthesize_spikes(N, bumps, duration_ms as f64, p, noise_hz, seed)
     }
 
@@ -671,14 +596,8 @@ mod tests {
 
     #[test]
     fn one_moving_bump() {
-        let bump = Bump {
-            x0: 30.0,
-            y0: 30.0,
-            speed_grid_per_s: 200.0,
-            direction_deg: 30.0,
-            start_ms: 50.0,
-            end_ms: 350.0,
-        };
+        let bump =
+            Bump { x0: 30.0, y0: 30.0, speed_grid_per_s: 200.0, direction_deg: 30.0, start_ms: 50.0, end_ms: 350.0 };
         let (i, t) = synthesize(&[bump], 400, 0.2, 2.0, 1);
         let report = analyze(&i, &t, N, 0.0, 400.0, &DbscanParams::default()).unwrap();
         let s = &report.summary;
@@ -688,26 +607,10 @@ mod tests {
         // join as border points, so the cluster may extend a little.
         assert!(c.start_ms > -10.0 && c.start_ms < 55.0, "{c:?}");
         assert!(c.end_ms > 345.0 && c.end_ms < 410.0, "{c:?}");
-        assert!(
-            c.n_neurons > 100,
-            "a moving bump visits many neurons: {}",
-            c.n_neurons
-        );
-        assert!(
-            (s.speed_grid_per_s.median - 200.0).abs() < 20.0,
-            "speed {:?}",
-            s.speed_grid_per_s
-        );
-        assert!(
-            (s.speed_paper_units.median - 80.0).abs() < 8.0,
-            "paper speed {:?}",
-            s.speed_paper_units
-        );
-        assert!(
-            angle_diff(s.direction_mean_deg, 30.0) < 5.0,
-            "direction {}",
-            s.direction_mean_deg
-        );
+        assert!(c.n_neurons > 100, "a moving bump visits many neurons: {}", c.n_neurons);
+        assert!((s.speed_grid_per_s.median - 200.0).abs() < 20.0, "speed {:?}", s.speed_grid_per_s);
+        assert!((s.speed_paper_units.median - 80.0).abs() < 8.0, "paper speed {:?}", s.speed_paper_units);
+        assert!(angle_diff(s.direction_mean_deg, 30.0) < 5.0, "direction {}", s.direction_mean_deg);
         assert!(s.direction_resultant_length > 0.9);
         assert!(s.direction_change_deg.median < 30.0);
         // The histogram peaks in the bin that holds 30 degrees.
@@ -726,118 +629,53 @@ mod tests {
                 && min_image(x - cx, N as f64).hypot(min_image(y - cy, N as f64)) <= 3.0
         };
         let disc: Vec<usize> = r.clone().filter(|&k| in_disc(k)).collect();
-        let disc_clustered = disc
-            .iter()
-            .filter(|&&k| report.labels[k - r.start] == 0)
-            .count();
-        assert!(
-            disc_clustered as f64 > 0.95 * disc.len() as f64,
-            "{disc_clustered} of {}",
-            disc.len()
-        );
-        assert!(
-            disc_clustered as f64 > 0.85 * c.n_spikes as f64,
-            "{disc_clustered} of {}",
-            c.n_spikes
-        );
-        assert!(
-            s.n_noise_spikes > 5000,
-            "background spikes: {}",
-            s.n_noise_spikes
-        );
+        let disc_clustered = disc.iter().filter(|&&k| report.labels[k - r.start] == 0).count();
+        assert!(disc_clustered as f64 > 0.95 * disc.len() as f64, "{disc_clustered} of {}", disc.len());
+        assert!(disc_clustered as f64 > 0.85 * c.n_spikes as f64, "{disc_clustered} of {}", c.n_spikes);
+        assert!(s.n_noise_spikes > 5000, "background spikes: {}", s.n_noise_spikes);
         assert_eq!(report.labels.len(), report.spike_range.len());
         // While the bump is fully inside the windows, the track follows its centre.
         let track = &report.tracks[0];
         assert!(track.points.len() > 20);
-        for p in track.points.iter().filter(|p| {
-            p.window_start_ms >= bump.start_ms && p.window_start_ms + TRACK_WINDOW_MS <= bump.end_ms
-        }) {
+        for p in track
+            .points
+            .iter()
+            .filter(|p| p.window_start_ms >= bump.start_ms && p.window_start_ms + TRACK_WINDOW_MS <= bump.end_ms)
+        {
             let (cx, cy) = bump.centre(p.t_ms);
             let dx = min_image(p.x - cx, N as f64);
             let dy = min_image(p.y - cy, N as f64);
-            assert!(
-                dx.hypot(dy) < 1.5,
-                "centroid ({}, {}) vs true ({cx}, {cy}) at {}",
-                p.x,
-                p.y,
-                p.t_ms
-            );
+            assert!(dx.hypot(dy) < 1.5, "centroid ({}, {}) vs true ({cx}, {cy}) at {}", p.x, p.y, p.t_ms);
         }
     }
 
     #[test]
     fn bump_crossing_the_edge() {
         // Moves from x = 85 through the x edge and the y edge (along 45 degrees).
-        let bump = Bump {
-            x0: 85.0,
-            y0: 85.0,
-            speed_grid_per_s: 150.0,
-            direction_deg: 45.0,
-            start_ms: 0.0,
-            end_ms: 300.0,
-        };
+        let bump =
+            Bump { x0: 85.0, y0: 85.0, speed_grid_per_s: 150.0, direction_deg: 45.0, start_ms: 0.0, end_ms: 300.0 };
         let (i, t) = synthesize(&[bump], 300, 0.2, 1.0, 2);
         let wrapped = analyze(&i, &t, N, 0.0, 300.0, &DbscanParams::default()).unwrap();
         assert_eq!(wrapped.summary.n_clusters, 1);
         let s = &wrapped.summary;
-        assert!(
-            (s.speed_grid_per_s.median - 150.0).abs() < 15.0,
-            "speed {:?}",
-            s.speed_grid_per_s
-        );
-        assert!(
-            angle_diff(s.direction_mean_deg, 45.0) < 5.0,
-            "direction {}",
-            s.direction_mean_deg
-        );
+        assert!((s.speed_grid_per_s.median - 150.0).abs() < 15.0, "speed {:?}", s.speed_grid_per_s);
+        assert!(angle_diff(s.direction_mean_deg, 45.0) < 5.0, "direction {}", s.direction_mean_deg);
         // Centroids are on the torus and follow the true centre.
-        for p in wrapped.tracks[0]
-            .points
-            .iter()
-            .filter(|p| p.window_start_ms + TRACK_WINDOW_MS <= bump.end_ms)
-        {
+        for p in wrapped.tracks[0].points.iter().filter(|p| p.window_start_ms + TRACK_WINDOW_MS <= bump.end_ms) {
             assert!((0.0..N as f64).contains(&p.x) && (0.0..N as f64).contains(&p.y));
             let (cx, cy) = bump.centre(p.t_ms);
             assert!(min_image(p.x - cx, N as f64).hypot(min_image(p.y - cy, N as f64)) < 1.5);
         }
-        let open = analyze(
-            &i,
-            &t,
-            N,
-            0.0,
-            300.0,
-            &DbscanParams {
-                wrap: false,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert!(
-            open.summary.n_clusters >= 2,
-            "clusters without wrap: {}",
-            open.summary.n_clusters
-        );
+        let open = analyze(&i, &t, N, 0.0, 300.0, &DbscanParams { wrap: false, ..Default::default() }).unwrap();
+        assert!(open.summary.n_clusters >= 2, "clusters without wrap: {}", open.summary.n_clusters);
         assert!(!open.summary.wrap && s.wrap);
     }
 
     #[test]
     fn two_bumps_in_different_directions() {
-        let a = Bump {
-            x0: 20.0,
-            y0: 20.0,
-            speed_grid_per_s: 200.0,
-            direction_deg: 0.0,
-            start_ms: 0.0,
-            end_ms: 200.0,
-        };
-        let b = Bump {
-            x0: 70.0,
-            y0: 70.0,
-            speed_grid_per_s: 120.0,
-            direction_deg: 200.0,
-            start_ms: 20.0,
-            end_ms: 250.0,
-        };
+        let a = Bump { x0: 20.0, y0: 20.0, speed_grid_per_s: 200.0, direction_deg: 0.0, start_ms: 0.0, end_ms: 200.0 };
+        let b =
+            Bump { x0: 70.0, y0: 70.0, speed_grid_per_s: 120.0, direction_deg: 200.0, start_ms: 20.0, end_ms: 250.0 };
         let (i, t) = synthesize(&[a, b], 300, 0.2, 1.0, 3);
         let report = analyze(&i, &t, N, 0.0, 300.0, &DbscanParams::default()).unwrap();
         assert_eq!(report.summary.n_clusters, 2);
@@ -858,38 +696,17 @@ mod tests {
         // Two bumps head toward each other and meet at (50, 50) at t = 150 ms;
         // from then on a single bump continues. Their spikes are density
         // connected through the merged bump, so DBSCAN yields one cluster.
-        let a = Bump {
-            x0: 35.0,
-            y0: 50.0,
-            speed_grid_per_s: 100.0,
-            direction_deg: 0.0,
-            start_ms: 0.0,
-            end_ms: 150.0,
-        };
-        let b = Bump {
-            x0: 65.0,
-            y0: 50.0,
-            speed_grid_per_s: 100.0,
-            direction_deg: 180.0,
-            start_ms: 0.0,
-            end_ms: 150.0,
-        };
-        let merged = Bump {
-            x0: 50.0,
-            y0: 50.0,
-            speed_grid_per_s: 100.0,
-            direction_deg: 90.0,
-            start_ms: 150.0,
-            end_ms: 300.0,
-        };
+        let a = Bump { x0: 35.0, y0: 50.0, speed_grid_per_s: 100.0, direction_deg: 0.0, start_ms: 0.0, end_ms: 150.0 };
+        let b =
+            Bump { x0: 65.0, y0: 50.0, speed_grid_per_s: 100.0, direction_deg: 180.0, start_ms: 0.0, end_ms: 150.0 };
+        let merged =
+            Bump { x0: 50.0, y0: 50.0, speed_grid_per_s: 100.0, direction_deg: 90.0, start_ms: 150.0, end_ms: 300.0 };
         let (i, t) = synthesize(&[a, b, merged], 300, 0.2, 1.0, 4);
         let report = analyze(&i, &t, N, 0.0, 300.0, &DbscanParams::default()).unwrap();
         assert_eq!(report.summary.n_clusters, 1);
         // Early spikes of both arms belong to the one cluster.
-        let early_left = (0..i.len())
-            .find(|&k| t[k] < 20.0 && report.labels[k] >= 0 && (i[k] as usize % N) < 45);
-        let early_right = (0..i.len())
-            .find(|&k| t[k] < 20.0 && report.labels[k] >= 0 && (i[k] as usize % N) > 55);
+        let early_left = (0..i.len()).find(|&k| t[k] < 20.0 && report.labels[k] >= 0 && (i[k] as usize % N) < 45);
+        let early_right = (0..i.len()).find(|&k| t[k] < 20.0 && report.labels[k] >= 0 && (i[k] as usize % N) > 55);
         assert!(early_left.is_some() && early_right.is_some());
 
         // Control: the same two arms without the merge stay two clusters.
@@ -902,14 +719,7 @@ mod tests {
 
     #[test]
     fn stationary_bump_has_near_zero_speed() {
-        let bump = Bump {
-            x0: 40.0,
-            y0: 60.0,
-            speed_grid_per_s: 0.0,
-            direction_deg: 0.0,
-            start_ms: 0.0,
-            end_ms: 300.0,
-        };
+        let bump = Bump { x0: 40.0, y0: 60.0, speed_grid_per_s: 0.0, direction_deg: 0.0, start_ms: 0.0, end_ms: 300.0 };
         let (i, t) = synthesize(&[bump], 300, 0.2, 1.0, 6);
         let report = analyze(&i, &t, N, 0.0, 300.0, &DbscanParams::default()).unwrap();
         assert_eq!(report.summary.n_clusters, 1);
@@ -917,11 +727,7 @@ mod tests {
         assert!(speed < 20.0, "stationary speed {speed}");
         // A stationary bump has no preferred direction.
         assert!(report.summary.direction_resultant_length < 0.5);
-        assert!(
-            report.clusters[0].n_neurons < 60,
-            "{}",
-            report.clusters[0].n_neurons
-        );
+        assert!(report.clusters[0].n_neurons < 60, "{}", report.clusters[0].n_neurons);
     }
 
     #[test]
@@ -935,13 +741,7 @@ mod tests {
             start_ms: start,
             end_ms: start + 200.0,
         };
-        let (i, t) = synthesize(
-            &[mk(10.0, 0.0), mk(50.0, 1000.0), mk(80.0, 1500.0)],
-            3000,
-            0.2,
-            0.0,
-            7,
-        );
+        let (i, t) = synthesize(&[mk(10.0, 0.0), mk(50.0, 1000.0), mk(80.0, 1500.0)], 3000, 0.2, 0.0, 7);
         let report = analyze(&i, &t, N, 0.0, 3000.0, &DbscanParams::default()).unwrap();
         let s = &report.summary;
         assert_eq!(s.n_clusters, 3);
@@ -951,9 +751,7 @@ mod tests {
         // Windows [w, w + 1000): both A and B at w = 100, B and C for
         // w = 600..=1100, none from w = 1700 on.
         let counts = sequences_per_window(&report.labels, &t, 3, 0.0, 3000.0);
-        let expected = [
-            1, 2, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 0, 0, 0, 0,
-        ];
+        let expected = [1, 2, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 0, 0, 0, 0];
         assert_eq!(counts, expected.map(f64::from).to_vec());
         let q = s.sequences_per_window;
         assert_eq!((q.q25, q.median, q.q75), (1.0, 1.0, 2.0));
@@ -961,14 +759,8 @@ mod tests {
 
     #[test]
     fn analysis_window_selects_spikes() {
-        let bump = Bump {
-            x0: 30.0,
-            y0: 30.0,
-            speed_grid_per_s: 100.0,
-            direction_deg: 0.0,
-            start_ms: 0.0,
-            end_ms: 400.0,
-        };
+        let bump =
+            Bump { x0: 30.0, y0: 30.0, speed_grid_per_s: 100.0, direction_deg: 0.0, start_ms: 0.0, end_ms: 400.0 };
         let (i, t) = synthesize(&[bump], 400, 0.2, 0.0, 8);
         let report = analyze(&i, &t, N, 100.0, 200.0, &DbscanParams::default()).unwrap();
         let r = report.spike_range.clone();
@@ -986,26 +778,11 @@ mod tests {
             analyze(&i, &t[..2], N, 0.0, 10.0, &p).unwrap_err(),
             AnalysisError::LengthMismatch { ids: 3, times: 2 }
         );
-        assert_eq!(
-            analyze(&i, &t, 0, 0.0, 10.0, &p).unwrap_err(),
-            AnalysisError::EmptyGrid
-        );
-        assert!(matches!(
-            analyze(&i, &t, N, 5.0, 5.0, &p),
-            Err(AnalysisError::InvalidWindow { .. })
-        ));
-        assert!(matches!(
-            analyze(&i, &t, N, 0.0, f64::NAN, &p),
-            Err(AnalysisError::InvalidWindow { .. })
-        ));
-        assert!(matches!(
-            analyze(&i, &t, N, 10.0, 20.0, &p),
-            Err(AnalysisError::NoSpikesInWindow { .. })
-        ));
-        assert!(matches!(
-            analyze(&[], &[], N, 0.0, 20.0, &p),
-            Err(AnalysisError::NoSpikesInWindow { .. })
-        ));
+        assert_eq!(analyze(&i, &t, 0, 0.0, 10.0, &p).unwrap_err(), AnalysisError::EmptyGrid);
+        assert!(matches!(analyze(&i, &t, N, 5.0, 5.0, &p), Err(AnalysisError::InvalidWindow { .. })));
+        assert!(matches!(analyze(&i, &t, N, 0.0, f64::NAN, &p), Err(AnalysisError::InvalidWindow { .. })));
+        assert!(matches!(analyze(&i, &t, N, 10.0, 20.0, &p), Err(AnalysisError::NoSpikesInWindow { .. })));
+        assert!(matches!(analyze(&[], &[], N, 0.0, 20.0, &p), Err(AnalysisError::NoSpikesInWindow { .. })));
         assert!(matches!(
             analyze(&i, &[3.0, 2.0, 1.0], N, 0.0, 10.0, &p),
             Err(AnalysisError::UnsortedTimes { index: 1 })
@@ -1016,19 +793,10 @@ mod tests {
         ));
         for bad in [
             DbscanParams { eps: 0.0, ..p },
-            DbscanParams {
-                eps: f64::INFINITY,
-                ..p
-            },
+            DbscanParams { eps: f64::INFINITY, ..p },
             DbscanParams { td_ms: 0.0, ..p },
-            DbscanParams {
-                td_ms: f64::NAN,
-                ..p
-            },
-            DbscanParams {
-                min_samples: 0,
-                ..p
-            },
+            DbscanParams { td_ms: f64::NAN, ..p },
+            DbscanParams { min_samples: 0, ..p },
         ] {
             let err = analyze(&i, &t, N, 0.0, 10.0, &bad).unwrap_err();
             let line = err.to_string();

@@ -8,10 +8,10 @@
 //! one source can be redrawn alone (the window's landscape brush) and the build parallelises
 //! without changing the result.
 
-use std::f64::consts::PI;
 use rand::RngExt;
 use rand_distr::{Distribution, Gamma};
 use rayon::prelude::*;
+use std::f64::consts::PI;
 
 use super::landscape::{Landscape, lattice_step};
 use super::params::{Params, ShiftMode};

@@ -99,7 +99,15 @@ impl Neurons {
 
     /// Injects `amplitude_pa` for `duration_ms` into every neuron within `radius` (grid units, on
     /// the torus) of `(cx, cy)`. Returns how many neurons were hit.
-    pub fn inject_disc(&mut self, p: &Params, cx: f64, cy: f64, radius: f64, amplitude_pa: f64, duration_ms: f64) -> usize {
+    pub fn inject_disc(
+        &mut self,
+        p: &Params,
+        cx: f64,
+        cy: f64,
+        radius: f64,
+        amplitude_pa: f64,
+        duration_ms: f64,
+    ) -> usize {
         let n = p.n as f64;
         let steps = (duration_ms / p.dt_ms).round().max(0.0) as u32;
         let mut hit = 0;
@@ -338,7 +346,14 @@ fn update_slices_body<const STIM: bool>(
 }
 
 /// Integrates every partition for `steps` steps in parallel; returns the spikes sorted by (step, id).
-pub fn integrate(p: &Params, prop: &Propagators, neurons: &mut Neurons, ring: &mut DelayRing, first_step: u64, steps: usize) -> Vec<Spike> {
+pub fn integrate(
+    p: &Params,
+    prop: &Propagators,
+    neurons: &mut Neurons,
+    ring: &mut DelayRing,
+    first_step: u64,
+    steps: usize,
+) -> Vec<Spike> {
     let per_part: Vec<Vec<Spike>> = neurons
         .blocks
         .par_iter_mut()

@@ -93,7 +93,6 @@ impl NeuronBlock {
         self.u.is_empty()
     }
 
-
     /// Steps local neuron `l` still stays refractory.
     pub fn refractory_left(&self, l: usize) -> u32 {
         self.refractory.iter().find(|(i, _)| *i as usize == l).map_or(0, |&(_, left)| left)

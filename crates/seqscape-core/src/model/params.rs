@@ -58,12 +58,8 @@ pub enum LandscapeKind {
 }
 
 impl LandscapeKind {
-    pub const ALL: [LandscapeKind; 4] = [
-        LandscapeKind::Symmetric,
-        LandscapeKind::Random,
-        LandscapeKind::Perlin,
-        LandscapeKind::Homogeneous,
-    ];
+    pub const ALL: [LandscapeKind; 4] =
+        [LandscapeKind::Symmetric, LandscapeKind::Random, LandscapeKind::Perlin, LandscapeKind::Homogeneous];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -78,9 +74,7 @@ impl LandscapeKind {
         LandscapeKind::ALL
             .into_iter()
             .find(|l| l.name() == name)
-            .ok_or_else(|| {
-                ParamError::new("landscape", name, "one of: symmetric, random, perlin, homogeneous")
-            })
+            .ok_or_else(|| ParamError::new("landscape", name, "one of: symmetric, random, perlin, homogeneous"))
     }
 }
 
@@ -286,18 +280,10 @@ impl Params {
     /// Checks every parameter; the error names the first one out of range and what is accepted.
     pub fn validate(&self) -> Result<(), ParamError> {
         fn finite_in(name: &str, v: f64, lo: f64, hi: f64, expected: &str) -> Result<(), ParamError> {
-            if v.is_finite() && v >= lo && v <= hi {
-                Ok(())
-            } else {
-                Err(ParamError::new(name, v, expected))
-            }
+            if v.is_finite() && v >= lo && v <= hi { Ok(()) } else { Err(ParamError::new(name, v, expected)) }
         }
         fn positive(name: &str, v: f64) -> Result<(), ParamError> {
-            if v.is_finite() && v > 0.0 {
-                Ok(())
-            } else {
-                Err(ParamError::new(name, v, "a finite number > 0"))
-            }
+            if v.is_finite() && v > 0.0 { Ok(()) } else { Err(ParamError::new(name, v, "a finite number > 0")) }
         }
         if !(1..=5).contains(&self.scale_down) {
             return Err(ParamError::new("scale-down", self.scale_down, "an integer from 1 to 5"));

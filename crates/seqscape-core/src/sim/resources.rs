@@ -25,7 +25,14 @@ pub struct SimState {
 impl SimState {
     pub fn new(params: Params) -> SimState {
         let block_steps = params.delay_steps();
-        SimState { prop: Propagators::new(&params), params, step: 0, block_steps, stop_at_end: false, params_changed: false }
+        SimState {
+            prop: Propagators::new(&params),
+            params,
+            step: 0,
+            block_steps,
+            stop_at_end: false,
+            params_changed: false,
+        }
     }
 
     pub fn t_ms(&self) -> f64 {
@@ -149,6 +156,11 @@ impl NetworkParts {
     pub fn from_network(net: network::Network) -> NetworkParts {
         let mut state = SimState::new(net.params.clone());
         state.step = net.step;
-        NetworkParts { state, neurons: SimNeurons(net.neurons), conn: SimConnectivity(net.conn), ring: SimDelayRing(net.ring) }
+        NetworkParts {
+            state,
+            neurons: SimNeurons(net.neurons),
+            conn: SimConnectivity(net.conn),
+            ring: SimDelayRing(net.ring),
+        }
     }
 }

@@ -35,7 +35,8 @@ pub fn integrate(
         spikes.0.clear();
         return;
     }
-    spikes.0 = pool.install(|| network::integrate(&state.params, &state.prop, &mut neurons.0, &mut ring.0, state.step, steps));
+    spikes.0 =
+        pool.install(|| network::integrate(&state.params, &state.prop, &mut neurons.0, &mut ring.0, state.step, steps));
 }
 
 /// Delivers the block's spikes into the delay ring and advances the clock.
@@ -47,13 +48,19 @@ pub fn propagate(
     spikes: Res<StepSpikes>,
 ) {
     let steps = state.block_steps.clamp(1, ring.delay_steps as usize) as u64;
-    let steps = if state.stop_at_end { steps.min(state.params.total_steps().saturating_sub(state.step)) } else { steps };
+    let steps =
+        if state.stop_at_end { steps.min(state.params.total_steps().saturating_sub(state.step)) } else { steps };
     pool.install(|| network::propagate(&spikes.0, &conn.0, &mut ring.0));
     state.step += steps;
 }
 
 /// Records spikes and updates the activity bins.
-pub fn record(state: Res<SimState>, spikes: Res<StepSpikes>, mut record: ResMut<SpikeRecord>, mut bins: ResMut<ActivityBins>) {
+pub fn record(
+    state: Res<SimState>,
+    spikes: Res<StepSpikes>,
+    mut record: ResMut<SpikeRecord>,
+    mut bins: ResMut<ActivityBins>,
+) {
     let dt = state.params.dt_ms;
     if record.enabled {
         for s in &spikes.0 {
