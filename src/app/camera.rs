@@ -32,7 +32,9 @@ impl Default for ViewCamera {
 }
 
 fn spawn(mut commands: Commands) {
-    commands.spawn((Camera2d, Transform::from_xyz(50.0, 50.0, 0.0)));
+    // No multisampling: the sheet is nearest-filtered texels and arrows are thin lines, and on a
+    // software renderer four samples per pixel cost most of the frame.
+    commands.spawn((Camera2d, Msaa::Off, Transform::from_xyz(50.0, 50.0, 0.0)));
 }
 
 /// The world point under a window position (logical pixels, origin top-left).
