@@ -245,7 +245,11 @@ fn run_sweep_job(
     out: &Path,
     dbscan: &DbscanParams,
 ) -> Result<(SweepEntry, serde_json::Value), UserError> {
-    let name = format!("{}-{}", job.landscape.name(), job.label.replace(['/', ' '], "_"));
+    let name = if job.label == job.landscape.name() {
+        job.label.clone()
+    } else {
+        format!("{}-{}", job.landscape.name(), job.label.replace(['/', ' '], "_"))
+    };
     let dir: PathBuf = out.join(&name);
     prepare_out_dir(&dir)?;
     let run: BatchRun = simulate(job.params.clone(), 1, &name)?;
