@@ -236,22 +236,23 @@ fn prepare_fig2(panels: &[Fig2Panel]) -> Result<Fig2Data, OutputError> {
     })
 }
 
-type DrawResult = Result<(), String>;
+/// Result of a drawing step; the message becomes an [`OutputError::Encode`].
+pub(super) type DrawResult = Result<(), String>;
 
-fn font(size: u32) -> FontDesc<'static> {
+pub(super) fn font(size: u32) -> FontDesc<'static> {
     FontDesc::new(FontFamily::Name(FONT_FAMILY), size as f64, FontStyle::Normal)
 }
 
-fn text_style(size: u32, pos: Pos) -> TextStyle<'static> {
+pub(super) fn text_style(size: u32, pos: Pos) -> TextStyle<'static> {
     TextStyle::from(font(size)).color(&BLACK).pos(pos)
 }
 
-fn centered(size: u32) -> TextStyle<'static> {
+pub(super) fn centered(size: u32) -> TextStyle<'static> {
     text_style(size, Pos::new(HPos::Center, VPos::Center))
 }
 
 /// Decimal places for tick labels of a linear axis from 0 to `max`.
-fn decimals_for(max: f64) -> usize {
+pub(super) fn decimals_for(max: f64) -> usize {
     if max.is_nan() || max <= 0.0 {
         return 1;
     }
@@ -398,7 +399,7 @@ fn draw_fig2<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Fig2Data) ->
     Ok(())
 }
 
-fn encode_png_rgb(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
+pub(super) fn encode_png_rgb(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
     use image::ImageEncoder;
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out)
@@ -485,12 +486,23 @@ pub fn write_fig2(panels: &[Fig2Panel], png: &Path, svg: &Path) -> Result<(), Ou
     check_target(svg)?;
     ensure_font()?;
     let data = prepare_fig2(panels)?;
-    let png_bytes = render_png(&data).map_err(|message| OutputError::Encode {
+    write_png_and_svg(png, svg, || render_png(&data), || render_svg(&data))
+}
+
+/// Renders a figure as PNG and SVG and writes both, or neither: each file goes through a temporary
+/// name, and the PNG is removed again if the SVG cannot be written.
+pub(super) fn write_png_and_svg(
+    png: &Path,
+    svg: &Path,
+    render_png: impl FnOnce() -> Result<Vec<u8>, String>,
+    render_svg: impl FnOnce() -> Result<String, String>,
+) -> Result<(), OutputError> {
+    let png_bytes = render_png().map_err(|message| OutputError::Encode {
         path: png.to_path_buf(),
         format: "PNG figure",
         message,
     })?;
-    let svg_text = render_svg(&data).map_err(|message| OutputError::Encode {
+    let svg_text = render_svg().map_err(|message| OutputError::Encode {
         path: svg.to_path_buf(),
         format: "SVG figure",
         message,

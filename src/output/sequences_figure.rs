@@ -27,8 +27,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use seqscape_core::analysis::SequenceReport;
 
 use super::atomic::{check_target, write_bytes_atomic};
+use super::figure::{DrawResult, centered, encode_png_rgb, font, text_style};
 use super::raster::Rect;
-use super::{FONT_FAMILY, OutputError, ensure_font, format_tick};
+use super::{OutputError, ensure_font, format_tick};
 
 /// Figure size in pixels.
 pub const SEQUENCES_FIGURE_SIZE: (u32, u32) = (1400, 500);
@@ -83,43 +84,6 @@ pub fn sequences_layout() -> SequencesLayout {
         direction: Rect::new(1060, 58, 335, 437),
     }
 }
-
-// ---------------------------------------------------------------------------
-// Helpers shared with the sweep figure.
-
-pub(super) type DrawResult = Result<(), String>;
-
-pub(super) fn font(size: u32) -> FontDesc<'static> {
-    FontDesc::new(FontFamily::Name(FONT_FAMILY), size as f64, FontStyle::Normal)
-}
-
-pub(super) fn text_style(size: u32, pos: Pos) -> TextStyle<'static> {
-    TextStyle::from(font(size)).color(&BLACK).pos(pos)
-}
-
-pub(super) fn centered(size: u32) -> TextStyle<'static> {
-    text_style(size, Pos::new(HPos::Center, VPos::Center))
-}
-
-/// Decimal places for tick labels of a linear axis from 0 to `max`.
-pub(super) fn decimals_for(max: f64) -> usize {
-    if max.is_nan() || max <= 0.0 {
-        return 1;
-    }
-    let step = max / 5.0;
-    (1.0 - step.log10().floor()).clamp(0.0, 6.0) as usize
-}
-
-pub(super) fn encode_png_rgb(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
-    use image::ImageEncoder;
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(rgb, w, h, image::ExtendedColorType::Rgb8)
-        .map_err(|e| e.to_string())?;
-    Ok(out)
-}
-
-// ---------------------------------------------------------------------------
 
 /// Everything the figure draws, checked and computed once.
 struct SeqData<'a> {

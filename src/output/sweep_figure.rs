@@ -21,16 +21,16 @@
 //! the figure. Both files are written atomically; on an error neither is
 //! left behind.
 
-use std::fs;
 use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::atomic::{check_target, write_bytes_atomic};
+use super::atomic::check_target;
+use super::figure::{DrawResult, centered, decimals_for, encode_png_rgb, font, text_style, write_png_and_svg};
 use super::raster::Rect;
-use super::sequences_figure::{DrawResult, SPEED_AXIS_LABEL, centered, decimals_for, encode_png_rgb, font, text_style};
+use super::sequences_figure::SPEED_AXIS_LABEL;
 use super::{OutputError, ensure_font, format_tick};
 
 /// Figure size in pixels.
@@ -397,28 +397,14 @@ pub fn write_sweep_figure(kind: SweepKind, entries: &[SweepEntry], png: &Path, s
     check_target(svg)?;
     let data = prepare(kind, entries)?;
     ensure_font()?;
-    let png_bytes = render_png(&data).map_err(|message| OutputError::Encode {
-        path: png.to_path_buf(),
-        format: "PNG figure",
-        message,
-    })?;
-    let svg_text = render_svg(&data).map_err(|message| OutputError::Encode {
-        path: svg.to_path_buf(),
-        format: "SVG figure",
-        message,
-    })?;
-    write_bytes_atomic(png, &png_bytes)?;
-    if let Err(err) = write_bytes_atomic(svg, svg_text.as_bytes()) {
-        let _ = fs::remove_file(png);
-        return Err(err);
-    }
-    Ok(())
+    write_png_and_svg(png, svg, || render_png(&data), || render_svg(&data))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::output::atomic::tests::{entries, scratch_dir};
+    use std::fs;
 
     fn spread(centre: f64, count: usize) -> Vec<f64> {
         (0..count).map(|k| centre * (0.5 + k as f64 / count as f64)).collect()
