@@ -454,23 +454,7 @@ pub fn dbscan_detailed(
 mod tests {
     use super::*;
 
-    /// Small deterministic generator (splitmix64).
-    struct SplitMix(u64);
-    impl SplitMix {
-        fn next_u64(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, k: u64) -> u64 {
-            self.next_u64() % k
-        }
-        fn unit(&mut self) -> f64 {
-            (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::analysis::sequences::SplitMix64 as SplitMix;
 
     fn dist2(i: &[u32], t: &[f64], n: usize, p: &DbscanParams, a: usize, b: usize) -> f64 {
         let (xa, ya) = ((i[a] as usize % n) as f64, (i[a] as usize / n) as f64);

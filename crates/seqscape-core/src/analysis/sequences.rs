@@ -548,19 +548,22 @@ pub fn synthetic_benchmark_spikes(n: usize, duration_ms: f64, seed: u64) -> (Vec
     synthesize_spikes(n, &bumps, duration_ms, 0.35, 2.0, seed)
 }
 
-/// Small deterministic generator (splitmix64).
-struct SplitMix64(u64);
+/// Small deterministic generator (splitmix64) for the synthetic spike trains.
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        let out = crate::model::rng::splitmix64(self.0);
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        out
     }
 
-    fn unit(&mut self) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn below(&mut self, k: u64) -> u64 {
+        self.next_u64() % k
+    }
+
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }

@@ -20,7 +20,8 @@ pub enum Purpose {
     Perlin = 4,
 }
 
-fn splitmix64(mut z: u64) -> u64 {
+/// The SplitMix64 output for state `z` (Steele, Lea & Flood 2014): the key mixer of every stream.
+pub fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
