@@ -48,8 +48,8 @@ pub struct Fig2Panel {
 /// Figure size in pixels.
 pub const FIG2_SIZE: (u32, u32) = (1500, 600);
 
-/// Line colours per landscape (matplotlib's default cycle).
-const SERIES: [RGBColor; 8] = [
+/// Line colours per landscape (matplotlib's default cycle), shared by every figure.
+pub(super) const SERIES: [RGBColor; 8] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),

@@ -28,7 +28,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::atomic::check_target;
-use super::figure::{DrawResult, centered, decimals_for, encode_png_rgb, font, text_style, write_png_and_svg};
+use super::figure::{DrawResult, SERIES, centered, decimals_for, encode_png_rgb, font, text_style, write_png_and_svg};
 use super::raster::Rect;
 use super::sequences_figure::SPEED_AXIS_LABEL;
 use super::{OutputError, ensure_font, format_tick};
@@ -36,17 +36,8 @@ use super::{OutputError, ensure_font, format_tick};
 /// Figure size in pixels.
 pub const SWEEP_FIGURE_SIZE: (u32, u32) = (1400, 450);
 
-/// Group colours (matplotlib's default cycle).
-const GROUP_COLORS: [RGBColor; 8] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-];
+/// Group colours: the landscapes' colours of the other figures.
+const GROUP_COLORS: [RGBColor; 8] = SERIES;
 
 /// The statistics of one point of a parameter sweep.
 #[derive(Debug, Clone)]
