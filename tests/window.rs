@@ -283,3 +283,22 @@ fn bad_input_gives_one_line_exit_2_and_writes_nothing() {
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
     assert!(left.is_empty(), "bad input wrote {left:?}");
 }
+
+#[test]
+fn a_missing_vulkan_driver_is_one_line_and_exit_2() {
+    assert!(on_path("xvfb-run"), "xvfb-run is missing: install xvfb and xauth (scripts/test.sh does)");
+    let xdg = std::env::temp_dir().join(format!("seqscape-xdg-novk-{}", std::process::id()));
+    std::fs::create_dir_all(&xdg).unwrap();
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x800x24", env!("CARGO_BIN_EXE_seqscape")])
+        .args(["app", "--scale-down", "4", "--frames", "5"])
+        .env("XDG_RUNTIME_DIR", &xdg)
+        .env("VK_ICD_FILENAMES", "/nonexistent/seqscape-no-driver.json")
+        .env_remove("VK_DRIVER_FILES")
+        .output()
+        .expect("xvfb-run runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("Vulkan") && err.contains("mesa-vulkan-drivers"), "{err}");
+}

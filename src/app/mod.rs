@@ -176,6 +176,37 @@ fn parse_window(text: &str) -> Result<(u32, u32), UserError> {
 }
 
 /// Checks that an X display can be reached (the window needs one; Wayland runs it through XWayland).
+/// Whether a Vulkan loader and at least one driver are installed (the renderer needs both; Mesa's
+/// software driver will do).
+fn check_vulkan() -> Result<(), String> {
+    const FIX: &str = "install libvulkan1 and a driver, e.g. 'apt-get install libvulkan1 mesa-vulkan-drivers'";
+    let lib_dirs =
+        ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
+    if !lib_dirs.iter().any(|d| Path::new(d).join("libvulkan.so.1").exists()) {
+        return Err(format!("no Vulkan loader (libvulkan.so.1) found; {FIX}"));
+    }
+    let listed: Vec<PathBuf> = ["VK_DRIVER_FILES", "VK_ICD_FILENAMES"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .flat_map(|v| std::env::split_paths(&v).collect::<Vec<_>>())
+        .collect();
+    let found = if listed.is_empty() {
+        let mut dirs: Vec<PathBuf> =
+            ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d", "/usr/local/share/vulkan/icd.d"].map(PathBuf::from).into();
+        if let Some(data) = std::env::var_os("XDG_DATA_DIRS") {
+            dirs.extend(std::env::split_paths(&data).map(|d| d.join("vulkan/icd.d")));
+        }
+        dirs.iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flatten()
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "json"))
+    } else {
+        listed.iter().any(|p| p.exists())
+    };
+    if found { Ok(()) } else { Err(format!("no Vulkan driver found; {FIX}")) }
+}
+
 fn check_display() -> Result<(), String> {
     let display = std::env::var("DISPLAY").unwrap_or_default();
     if display.is_empty() {
@@ -255,7 +286,7 @@ pub fn run(args: AppArgs) -> Result<(), UserError> {
         0 => std::thread::available_parallelism().map_or(1, |c| c.get().saturating_sub(1).max(1)),
         t => t,
     };
-    if let Err(why) = check_display() {
+    if let Err(why) = check_display().and_then(|()| check_vulkan()) {
         return Err(UserError(format!(
             "cannot open a window: {why}; without a display use 'seqscape figure' for pictures or 'seqscape record' for videos"
         )));
