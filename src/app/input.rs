@@ -128,7 +128,6 @@ fn cell_of(p: Vec2, n: usize) -> (f64, f64) {
     ((f64::from(p.x)).rem_euclid(n), (f64::from(p.y)).rem_euclid(n))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn pointer(
     window: Single<&Window, With<PrimaryWindow>>,
     camera: Single<(&Transform, &Projection), With<Camera2d>>,

@@ -122,7 +122,6 @@ fn rate_plot(ui: &mut egui::Ui, bins: &ActivityBins) {
     painter.add(egui::Shape::line(line, Stroke::new(1.5, Color32::from_rgb(120, 200, 255))));
 }
 
-#[allow(clippy::too_many_arguments)]
 fn panel(
     mut contexts: EguiContexts,
     mut state: ResMut<SimState>,

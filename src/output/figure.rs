@@ -21,6 +21,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -339,22 +340,7 @@ fn draw_fig2<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Fig2Data) ->
         .axis_desc_style(font(14))
         .draw()
         .map_err(e)?;
-    for (i, (name, pts)) in d.names.iter().zip(&d.degree_hists).enumerate() {
-        let c = SERIES[i % SERIES.len()];
-        chart
-            .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)))
-            .map_err(e)?
-            .label(name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(font(13))
-        .draw()
-        .map_err(e)?;
+    draw_landscape_lines(&mut chart, &d.names, &d.degree_hists)?;
 
     // Rate histograms on a log2 axis.
     let area = root.clone().shrink((l.rate_hist.x, l.rate_hist.y), (l.rate_hist.w as i32, l.rate_hist.h as i32));
@@ -379,22 +365,7 @@ fn draw_fig2<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Fig2Data) ->
         .axis_desc_style(font(14))
         .draw()
         .map_err(e)?;
-    for (i, (name, pts)) in d.names.iter().zip(&d.rate_hists).enumerate() {
-        let c = SERIES[i % SERIES.len()];
-        chart
-            .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)))
-            .map_err(e)?
-            .label(name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(font(13))
-        .draw()
-        .map_err(e)?;
+    draw_landscape_lines(&mut chart, &d.names, &d.rate_hists)?;
     root.present().map_err(e)?;
     Ok(())
 }
@@ -487,6 +458,31 @@ pub fn write_fig2(panels: &[Fig2Panel], png: &Path, svg: &Path) -> Result<(), Ou
     ensure_font()?;
     let data = prepare_fig2(panels)?;
     write_png_and_svg(png, svg, || render_png(&data), || render_svg(&data))
+}
+
+/// One line per landscape in its colour, with the legend in the upper right.
+fn draw_landscape_lines<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    names: &[String],
+    lines: &[Vec<(f64, f64)>],
+) -> DrawResult {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    for (i, (name, pts)) in names.iter().zip(lines).enumerate() {
+        let c = SERIES[i % SERIES.len()];
+        chart
+            .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)))
+            .map_err(e)?
+            .label(name.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(font(13))
+        .draw()
+        .map_err(e)
 }
 
 /// Renders a figure as PNG and SVG and writes both, or neither: each file goes through a temporary

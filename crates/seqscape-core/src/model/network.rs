@@ -268,7 +268,6 @@ fn update_neurons<const STIM: bool>(
 /// alpha state advances with the exact propagators and takes this step's arrivals, which are
 /// cleared. Returns whether any potential reached the threshold. `wide` selects the AVX2 build of
 /// the same code where the processor has it.
-#[allow(clippy::too_many_arguments)]
 #[inline]
 fn update_slices<const STIM: bool>(
     prop: &Propagators,
@@ -291,7 +290,6 @@ fn update_slices<const STIM: bool>(
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
 fn update_slices_avx2<const STIM: bool>(
     prop: &Propagators,
     u: &mut [f64],
@@ -317,7 +315,6 @@ fn wide_update() -> bool {
 }
 
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn update_slices_body<const STIM: bool>(
     prop: &Propagators,
     u: &mut [f64],

@@ -39,6 +39,13 @@ impl SimState {
         self.step as f64 * self.params.dt_ms
     }
 
+    /// Steps the next tick advances: the block size, at most one delay, and in batch runs no
+    /// further than the end.
+    pub fn tick_steps(&self, delay_steps: u64) -> usize {
+        let steps = self.block_steps.clamp(1, delay_steps as usize);
+        if self.stop_at_end { steps.min(self.params.total_steps().saturating_sub(self.step) as usize) } else { steps }
+    }
+
     pub fn finished(&self) -> bool {
         self.stop_at_end && self.step >= self.params.total_steps()
     }

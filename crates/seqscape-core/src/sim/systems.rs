@@ -25,12 +25,7 @@ pub fn integrate(
     mut ring: ResMut<SimDelayRing>,
     mut spikes: ResMut<StepSpikes>,
 ) {
-    let steps = state.block_steps.clamp(1, ring.delay_steps as usize);
-    let steps = if state.stop_at_end {
-        steps.min(state.params.total_steps().saturating_sub(state.step) as usize)
-    } else {
-        steps
-    };
+    let steps = state.tick_steps(ring.delay_steps);
     if steps == 0 {
         spikes.0.clear();
         return;
@@ -47,11 +42,9 @@ pub fn propagate(
     mut ring: ResMut<SimDelayRing>,
     spikes: Res<StepSpikes>,
 ) {
-    let steps = state.block_steps.clamp(1, ring.delay_steps as usize) as u64;
-    let steps =
-        if state.stop_at_end { steps.min(state.params.total_steps().saturating_sub(state.step)) } else { steps };
+    let steps = state.tick_steps(ring.delay_steps);
     pool.install(|| network::propagate(&spikes.0, &conn.0, &mut ring.0));
-    state.step += steps;
+    state.step += steps as u64;
 }
 
 /// Records spikes and updates the activity bins.
