@@ -4,6 +4,9 @@
 //! (and hence not on the thread count). Slot `k mod L` holds the arrivals for step `k`; a slot is
 //! cleared when its step consumes it.
 
+use super::connectivity::PartLayout;
+use super::params::Params;
+
 /// Arrival counts for a contiguous range of neurons: `slots` rows of `width` counters.
 #[derive(Clone, Debug)]
 pub struct RingBlock {
@@ -33,5 +36,19 @@ impl RingBlock {
 
     pub fn clear(&mut self) {
         self.counts.fill(0.0);
+    }
+}
+
+/// The delay ring, one block per partition.
+#[derive(Clone, Debug)]
+pub struct DelayRing {
+    pub delay_steps: u64,
+    pub blocks: Vec<RingBlock>,
+}
+
+impl DelayRing {
+    pub fn new(p: &Params, partitions: &[PartLayout]) -> DelayRing {
+        let d = p.delay_steps();
+        DelayRing { delay_steps: d as u64, blocks: partitions.iter().map(|l| RingBlock::new(2 * d, l.len())).collect() }
     }
 }

@@ -6,6 +6,7 @@ pub mod delay;
 pub mod landscape;
 pub mod network;
 pub mod neurons;
+pub mod noise;
 pub mod params;
 pub mod rng;
 
@@ -13,7 +14,8 @@ pub mod rng;
 mod tests;
 
 pub use connectivity::SynapseBuckets;
+pub use delay::DelayRing;
 pub use landscape::Landscape;
-pub use network::{Connectivity, DelayRing, Network, Neurons, Spike};
-pub use neurons::Propagators;
+pub use network::{Connectivity, Network, Spike};
+pub use neurons::{Neurons, Propagators};
 pub use params::{LandscapeKind, NoiseKind, ParamError, Params, Preset, ShiftMode};

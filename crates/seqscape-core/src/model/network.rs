@@ -8,15 +8,18 @@
 
 use std::sync::Arc;
 
-use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
 use super::connectivity::{PartBuckets, PartLayout, SynapseBuckets};
 use super::delay::RingBlock;
 use super::landscape::Landscape;
 use super::neurons::{NeuronBlock, Propagators};
-use super::params::{NoiseKind, ParamError, Params};
-use super::rng::{Purpose, stream};
+use super::noise::Background;
+use super::params::{ParamError, Params};
+
+pub use super::delay::DelayRing;
+pub use super::neurons::Neurons;
+pub use super::noise::noise_at;
 
 /// A spike: the step in which it was emitted and the neuron id (`y·n + x`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,100 +61,9 @@ impl Connectivity {
     }
 }
 
-/// Every neuron's state, one block per partition.
-#[derive(Clone, Debug)]
-pub struct Neurons {
-    pub blocks: Vec<NeuronBlock>,
-}
-
-impl Neurons {
-    pub fn new(p: &Params, partitions: &[PartLayout]) -> Neurons {
-        let blocks = partitions
-            .iter()
-            .map(|layout| {
-                let len = layout.len();
-                NeuronBlock {
-                    layout: *layout,
-                    u: vec![0.0; len],
-                    g: vec![0.0; len],
-                    h: vec![0.0; len],
-                    refractory: Vec::new(),
-                    i_noise: vec![0.0; len],
-                    i_stim: vec![0.0; len],
-                    stim_steps: vec![0; len],
-                    rng: (0..len).map(|l| stream(p.seed, Purpose::Noise, layout.global(l) as u64)).collect(),
-                }
-            })
-            .collect();
-        Neurons { blocks }
-    }
-
-    /// Membrane potentials V (mV) of all neurons, in id order.
-    pub fn potentials_mv(&self, p: &Params) -> Vec<f64> {
-        let mut v = vec![0.0; p.n_neurons()];
-        for b in &self.blocks {
-            for (l, u) in b.u.iter().enumerate() {
-                v[b.layout.global(l)] = u + p.e_l_mv;
-            }
-        }
-        v
-    }
-
-    /// Injects `amplitude_pa` for `duration_ms` into every neuron within `radius` (grid units, on
-    /// the torus) of `(cx, cy)`. Returns how many neurons were hit.
-    pub fn inject_disc(
-        &mut self,
-        p: &Params,
-        cx: f64,
-        cy: f64,
-        radius: f64,
-        amplitude_pa: f64,
-        duration_ms: f64,
-    ) -> usize {
-        let n = p.n as f64;
-        let steps = (duration_ms / p.dt_ms).round().max(0.0) as u32;
-        let mut hit = 0;
-        for b in &mut self.blocks {
-            for i in 0..b.len() {
-                let id = b.layout.global(i);
-                let (x, y) = ((id % p.n) as f64, (id / p.n) as f64);
-                let dx = (x - cx).rem_euclid(n);
-                let dy = (y - cy).rem_euclid(n);
-                let (dx, dy) = (dx.min(n - dx), dy.min(n - dy));
-                if dx * dx + dy * dy <= radius * radius {
-                    b.i_stim[i] = amplitude_pa;
-                    b.stim_steps[i] = steps;
-                    hit += 1;
-                }
-            }
-        }
-        hit
-    }
-}
-
-/// The delay ring, one block per partition.
-#[derive(Clone, Debug)]
-pub struct DelayRing {
-    pub delay_steps: u64,
-    pub blocks: Vec<RingBlock>,
-}
-
-impl DelayRing {
-    pub fn new(p: &Params, partitions: &[PartLayout]) -> DelayRing {
-        let d = p.delay_steps();
-        DelayRing { delay_steps: d as u64, blocks: partitions.iter().map(|l| RingBlock::new(2 * d, l.len())).collect() }
-    }
-}
-
 /// Splits the n×n sheet into `count` partitions of interleaved rows.
 pub fn partition_rows(n: usize, count: usize) -> Vec<PartLayout> {
     PartLayout::all(n, count)
-}
-
-/// Mean and standard deviation of the background current at `step` (warm-up: first half μ = 0 and
-/// the warm-up σ, then μ and σ).
-pub fn noise_at(p: &Params, step: u64) -> (f64, f64) {
-    if step < p.warmup_steps() / 2 { (0.0, p.warmup_sigma_pa) } else { (p.mu_pa, p.sigma_pa) }
 }
 
 /// Integrates `steps` steps from `first_step` for one partition; appends its spikes to `spikes`.
@@ -164,29 +76,12 @@ pub fn integrate_block(
     steps: usize,
     spikes: &mut Vec<Spike>,
 ) {
-    let noise_steps = p.noise_steps();
-    let white_scale = (p.noise_dt_ms / p.dt_ms).sqrt();
+    let background = Background::new(p);
     let mut stim_active = nb.stim_steps.iter().any(|&s| s > 0);
     let wide = wide_update();
     let mut crossed = Vec::with_capacity(nb.u.len().div_ceil(CHUNK));
     for k in first_step..first_step + steps as u64 {
-        let (mu, sigma) = noise_at(p, k);
-        match p.noise {
-            NoiseKind::Piecewise => {
-                if k % noise_steps == 0 {
-                    for (i_n, rng) in nb.i_noise.iter_mut().zip(nb.rng.iter_mut()) {
-                        let xi: f64 = StandardNormal.sample(rng);
-                        *i_n = mu + sigma * xi;
-                    }
-                }
-            }
-            NoiseKind::White => {
-                for (i_n, rng) in nb.i_noise.iter_mut().zip(nb.rng.iter_mut()) {
-                    let xi: f64 = StandardNormal.sample(rng);
-                    *i_n = mu + sigma * white_scale * xi;
-                }
-            }
-        }
+        background.draw(p, k, &mut nb.i_noise, &mut nb.rng);
         let row = ring.row_mut(k);
         if stim_active {
             update_neurons::<true>(prop, nb, row, k, spikes, &mut crossed, wide);

@@ -6,8 +6,9 @@
 //! τs later. Between spikes the system is linear, so each step multiplies by exact propagators
 //! (as NEST's `iaf_psc_alpha` does). The external current is constant within a step.
 
+use super::connectivity::PartLayout;
 use super::params::Params;
-use super::rng::StreamRng;
+use super::rng::{Purpose, StreamRng, stream};
 
 /// Exact one-step propagators of the linear neuron–synapse system.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -66,7 +67,7 @@ impl Propagators {
 #[derive(Clone, Debug)]
 pub struct NeuronBlock {
     /// Which neurons of the sheet this block holds.
-    pub layout: super::connectivity::PartLayout,
+    pub layout: PartLayout,
     /// Membrane potential relative to E_L, mV.
     pub u: Vec<f64>,
     /// Alpha state, in units where one spike's current peaks at g = 1.
@@ -101,5 +102,76 @@ impl NeuronBlock {
     /// Synaptic current of local neuron `i`, pA.
     pub fn syn_current(&self, i: usize, prop: &Propagators) -> f64 {
         prop.j_pa * self.g[i]
+    }
+}
+
+/// Every neuron's state, one block per partition.
+#[derive(Clone, Debug)]
+pub struct Neurons {
+    pub blocks: Vec<NeuronBlock>,
+}
+
+impl Neurons {
+    pub fn new(p: &Params, partitions: &[PartLayout]) -> Neurons {
+        let blocks = partitions
+            .iter()
+            .map(|layout| {
+                let len = layout.len();
+                NeuronBlock {
+                    layout: *layout,
+                    u: vec![0.0; len],
+                    g: vec![0.0; len],
+                    h: vec![0.0; len],
+                    refractory: Vec::new(),
+                    i_noise: vec![0.0; len],
+                    i_stim: vec![0.0; len],
+                    stim_steps: vec![0; len],
+                    rng: (0..len).map(|l| stream(p.seed, Purpose::Noise, layout.global(l) as u64)).collect(),
+                }
+            })
+            .collect();
+        Neurons { blocks }
+    }
+
+    /// Membrane potentials V (mV) of all neurons, in id order.
+    pub fn potentials_mv(&self, p: &Params) -> Vec<f64> {
+        let mut v = vec![0.0; p.n_neurons()];
+        for b in &self.blocks {
+            for (l, u) in b.u.iter().enumerate() {
+                v[b.layout.global(l)] = u + p.e_l_mv;
+            }
+        }
+        v
+    }
+
+    /// Injects `amplitude_pa` for `duration_ms` into every neuron within `radius` (grid units, on
+    /// the torus) of `(cx, cy)`. Returns how many neurons were hit.
+    pub fn inject_disc(
+        &mut self,
+        p: &Params,
+        cx: f64,
+        cy: f64,
+        radius: f64,
+        amplitude_pa: f64,
+        duration_ms: f64,
+    ) -> usize {
+        let n = p.n as f64;
+        let steps = (duration_ms / p.dt_ms).round().max(0.0) as u32;
+        let mut hit = 0;
+        for b in &mut self.blocks {
+            for i in 0..b.len() {
+                let id = b.layout.global(i);
+                let (x, y) = ((id % p.n) as f64, (id / p.n) as f64);
+                let dx = (x - cx).rem_euclid(n);
+                let dy = (y - cy).rem_euclid(n);
+                let (dx, dy) = (dx.min(n - dx), dy.min(n - dy));
+                if dx * dx + dy * dy <= radius * radius {
+                    b.i_stim[i] = amplitude_pa;
+                    b.stim_steps[i] = steps;
+                    hit += 1;
+                }
+            }
+        }
+        hit
     }
 }
