@@ -1,9 +1,11 @@
 //! Connectivity: per-source "synapse buckets" in CSR form, drawn as the authors do.
 //!
 //! Each source draws `out_degree` targets at angle α ~ U(−π, π) and distance r ~ ±Gamma(k, θ)
-//! (half negative, half positive), pushed away from zero by the gap. In the paper preset the target
-//! is rounded onto the lattice and then moved `R` lattice steps along the source's landscape
-//! direction; in the seed preset the continuous offset `R·(cos φ, sin φ)` is added before rounding.
+//! (half negative, half positive), pushed away from zero by the gap. [`Params::shift_mode`] (the one
+//! field the landscape reads too) decides the shift: with [`ShiftMode::Lattice`] (paper preset) the
+//! target is rounded onto the lattice and then moved `R` lattice steps along the source's landscape
+//! direction; with [`ShiftMode::Continuous`] (seed preset) the offset `R·(cos φ, sin φ)` is added
+//! before rounding.
 //! Self-connections are dropped, multapses kept. Every source draws from its own random stream, so
 //! one source can be redrawn alone (the window's landscape brush) and the build parallelises
 //! without changing the result.

@@ -1,7 +1,8 @@
 //! Connectivity landscapes: the direction each neuron's outgoing connections are shifted along.
 //!
 //! Directions are radians in [0, 2π) measured from +x toward +y (135° is the lattice step (−1, +1));
-//! NaN marks an unshifted neuron. The Perlin landscape samples 4-D Perlin noise on the torus
+//! NaN marks an unshifted neuron. [`Params::shift_mode`] decides whether they are the 8 lattice
+//! directions (as [`ShiftMode::Lattice`] moves targets) or continuous angles. The Perlin landscape samples 4-D Perlin noise on the torus
 //! embedding (cos, sin) × (cos, sin), so it tiles the sheet exactly, and is rank-equalised so that
 //! every direction level holds the same number of neurons (within one).
 
@@ -10,7 +11,7 @@ use std::f64::consts::{PI, TAU};
 use noise::{NoiseFn, Perlin};
 use rand::RngExt;
 
-use super::params::{LandscapeKind, Params, Preset};
+use super::params::{LandscapeKind, Params, ShiftMode};
 use super::rng::{Purpose, stream, stream_key};
 
 /// One direction per neuron (`y·n + x`), NaN where the neuron is not shifted.
@@ -25,7 +26,7 @@ impl Landscape {
     pub fn generate(p: &Params) -> Landscape {
         let n = p.n;
         let count = n * n;
-        let lattice = p.preset == Preset::Paper;
+        let lattice = p.shift_mode == ShiftMode::Lattice;
         let direction: Vec<f32> = match p.landscape {
             LandscapeKind::Symmetric => vec![f32::NAN; count],
             LandscapeKind::Homogeneous => {
@@ -120,6 +121,7 @@ pub fn rank_levels(values: &[f64], levels: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::params::Preset;
 
     fn params(preset: Preset, landscape: LandscapeKind, s: u32) -> Params {
         Params::new(preset, landscape, s).unwrap()
@@ -213,5 +215,18 @@ mod tests {
         assert!((f64::from(s.direction[0]) - PI / 6.0).abs() < 1e-6);
         let sym = Landscape::generate(&params(Preset::Paper, LandscapeKind::Symmetric, 3));
         assert!(sym.direction.iter().all(|a| a.is_nan()));
+    }
+
+    #[test]
+    fn the_shift_mode_not_the_preset_decides_lattice_directions() {
+        let mut p = params(Preset::Paper, LandscapeKind::Random, 2);
+        p.shift_mode = ShiftMode::Continuous;
+        let l = Landscape::generate(&p);
+        let off_lattice = l.direction.iter().filter(|&&a| (f64::from(a) - lattice_angle(f64::from(a))).abs() > 1e-3);
+        assert!(off_lattice.count() > p.n_neurons() / 2);
+        let mut s = params(Preset::Seed, LandscapeKind::Homogeneous, 5);
+        s.shift_mode = ShiftMode::Lattice;
+        let l = Landscape::generate(&s);
+        assert!(l.direction.iter().all(|&a| (f64::from(a) - lattice_angle(f64::from(a))).abs() < 1e-6));
     }
 }

@@ -124,6 +124,7 @@ pub struct Params {
     pub gap: f64,
     /// Shift R in grid steps.
     pub shift: f64,
+    /// Lattice or continuous shift: decides both the landscape's directions and how targets move.
     pub shift_mode: ShiftMode,
     /// Perlin period: noise cells across the grid.
     pub perlin_size: f64,
