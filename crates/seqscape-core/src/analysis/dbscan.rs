@@ -454,7 +454,7 @@ pub fn dbscan_detailed(
 mod tests {
     use super::*;
 
-    use crate::analysis::sequences::SplitMix64 as SplitMix;
+    use crate::analysis::testing::SplitMix64 as SplitMix;
 
     fn dist2(i: &[u32], t: &[f64], n: usize, p: &DbscanParams, a: usize, b: usize) -> f64 {
         let (xa, ya) = ((i[a] as usize % n) as f64, (i[a] as usize / n) as f64);

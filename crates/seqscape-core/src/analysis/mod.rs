@@ -11,22 +11,31 @@
 //! * online, from an activity map: [`live::BumpTracker`] finds bumps in every
 //!   frame and links them into tracks for display.
 //!
+//! [`rates`] turns recorded spikes into firing rates; [`testing`] generates
+//! synthetic spike trains for tests.
+//!
 //! Neuron ids follow the model convention `id = y * n + x` on an `n x n`
 //! torus. Spike data are two parallel slices, neuron ids and spike times in
 //! ms, sorted by time.
 
 pub mod dbscan;
 pub mod live;
+pub mod rates;
 pub mod sequences;
+pub mod testing;
 
 use std::fmt;
 
 pub use dbscan::{DbscanOutput, DbscanParams, dbscan, dbscan_detailed};
 pub use live::{Bump, BumpTracker, BumpTrackerParams, Track, TrailPoint, split_trail};
+pub use rates::{rate_frames, rates_hz};
 pub use sequences::{
-    ClusterInfo, ClusterTrack, DirectionHistogram, Quartiles, SequenceReport, SequenceSummary, SyntheticBump,
-    TrackPoint, TrackStep, analyze, quartiles, synthesize_spikes, synthetic_benchmark_spikes,
+    ClusterInfo, ClusterTrack, DirectionHistogram, Quartiles, SequenceReport, SequenceSummary, TrackPoint, TrackStep,
+    analyze, quartiles,
 };
+/// Test support, re-exported at its former path; new code imports it from [`testing`].
+#[doc(hidden)]
+pub use testing::{SyntheticBump, synthesize_spikes};
 
 /// Everything that can make an analysis request invalid.
 #[derive(Debug, Clone, PartialEq)]

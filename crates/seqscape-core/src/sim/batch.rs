@@ -7,6 +7,7 @@ use bevy::prelude::*;
 
 use super::plugin::{SimPlugin, run_ticks};
 use super::resources::*;
+use crate::analysis;
 use crate::model::{ParamError, Params};
 
 /// What a batch run produced.
@@ -79,34 +80,15 @@ pub fn run_batch(params: Params, threads: usize, mut progress: impl FnMut(f64, f
 }
 
 impl BatchRun {
-    /// Firing rate of every neuron (Hz) over [from_ms, to_ms).
+    /// Firing rate of every neuron (Hz) over [from_ms, to_ms): [`analysis::rates_hz`].
     pub fn rates_hz(&self, from_ms: f64, to_ms: f64) -> Vec<f64> {
-        let n = self.params.n_neurons();
-        let mut counts = vec![0u32; n];
-        for (&i, &t) in self.i.iter().zip(&self.t_ms) {
-            if t >= from_ms && t < to_ms {
-                counts[i as usize] += 1;
-            }
-        }
-        let secs = (to_ms - from_ms) / 1000.0;
-        counts.into_iter().map(|c| if secs > 0.0 { f64::from(c) / secs } else { 0.0 }).collect()
+        analysis::rates_hz(&self.i, &self.t_ms, self.params.n_neurons(), from_ms, to_ms)
     }
 
-    /// Per-neuron rates (Hz) in consecutive bins of `bin_ms` over [from_ms, to_ms).
+    /// Per-neuron rates (Hz) in consecutive bins of `bin_ms` over [from_ms, to_ms):
+    /// [`analysis::rate_frames`].
     pub fn rate_frames(&self, from_ms: f64, to_ms: f64, bin_ms: f64) -> Vec<Vec<f32>> {
-        let n = self.params.n_neurons();
-        let frames = ((to_ms - from_ms) / bin_ms).floor().max(0.0) as usize;
-        let mut out = vec![vec![0f32; n]; frames];
-        let scale = (1000.0 / bin_ms) as f32;
-        for (&i, &t) in self.i.iter().zip(&self.t_ms) {
-            if t >= from_ms {
-                let f = ((t - from_ms) / bin_ms) as usize;
-                if f < frames {
-                    out[f][i as usize] += scale;
-                }
-            }
-        }
-        out
+        analysis::rate_frames(&self.i, &self.t_ms, self.params.n_neurons(), from_ms, to_ms, bin_ms)
     }
 
     /// The analysed window after the warm-up: [warm-up, warm-up + duration].
