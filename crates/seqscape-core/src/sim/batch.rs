@@ -1,12 +1,7 @@
-//! Batch runs: the [`SimPlugin`] in an app without window or renderer, ticked as fast as the
-//! machine goes. `seqscape run`, `figure`, `bench` and the tests all simulate through here.
+//! Batch runs: warm-up + duration through a [`Runner`], and what they produce. `seqscape run`,
+//! `figure`, `bench` and the tests all simulate through here.
 
-use std::time::Instant;
-
-use bevy::prelude::*;
-
-use super::plugin::{SimPlugin, run_ticks};
-use super::resources::*;
+use super::runner::Runner;
 use crate::analysis;
 use crate::model::{ParamError, Params};
 
@@ -30,53 +25,12 @@ pub struct BatchRun {
     pub threads: usize,
 }
 
-/// Simulates warm-up + duration; `progress(done_ms, total_ms)` is called every simulated 100 ms.
-pub fn run_batch(params: Params, threads: usize, mut progress: impl FnMut(f64, f64)) -> Result<BatchRun, ParamError> {
-    params.validate()?;
-    let t0 = Instant::now();
-    let mut app = App::new();
-    app.add_plugins(SimPlugin { params: params.clone(), threads, record: true, stop_at_end: true });
-    let build_s = t0.elapsed().as_secs_f64();
-    let (total_steps, block) = {
-        let s = app.world().resource::<SimState>();
-        (s.params.total_steps(), s.block_steps as u64)
-    };
-    let ticks = total_steps.div_ceil(block);
-    let ticks_per_report = ((100.0 / params.dt_ms) as u64 / block).max(1);
-    let pool = app.world().resource::<SimPool>().0.clone();
-    let t1 = Instant::now();
-    let mut done = 0;
-    while done < ticks {
-        let now = ticks_per_report.min(ticks - done);
-        // Tick on a worker of the pool itself, so that each block's parallel phases start without a
-        // cross-thread hand-off.
-        let world = app.world_mut();
-        pool.install(|| run_ticks(world, now));
-        done += now;
-        progress((done * block).min(total_steps) as f64 * params.dt_ms, total_steps as f64 * params.dt_ms);
-    }
-    let sim_s = t1.elapsed().as_secs_f64();
-    let world = app.world_mut();
-    let conn = world.resource::<SimConnectivity>();
-    let in_degree = conn.in_degree();
-    let landscape = conn.landscape.direction.clone();
-    let n_synapses = conn.buckets.n_synapses();
-    let threads = world.resource::<SimPool>().current_num_threads();
-    let record = std::mem::take(&mut *world.resource_mut::<SpikeRecord>());
-    let conn = world.resource::<SimConnectivity>();
-    let synaptic_events = record.i.iter().map(|&i| conn.buckets.targets_of(i as usize).len() as u64).sum();
-    Ok(BatchRun {
-        params,
-        i: record.i,
-        t_ms: record.t_ms,
-        in_degree,
-        landscape,
-        n_synapses,
-        synaptic_events,
-        build_s,
-        sim_s,
-        threads,
-    })
+/// Simulates warm-up + duration with a [`Runner`]; `progress(done_ms, total_ms)` is called every
+/// simulated 100 ms.
+pub fn run_batch(params: Params, threads: usize, progress: impl FnMut(f64, f64)) -> Result<BatchRun, ParamError> {
+    let mut runner = Runner::new(params, threads)?;
+    runner.run_to_end(progress);
+    Ok(runner.finish())
 }
 
 impl BatchRun {

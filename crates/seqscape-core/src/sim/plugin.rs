@@ -1,4 +1,7 @@
-//! [`SimPlugin`]: inserts the network as resources and schedules its systems in `FixedUpdate`.
+//! The simulation as Bevy plugins: [`SimSystemsPlugin`] schedules the systems in `FixedUpdate` around
+//! a network already in the world; [`SimPlugin`] builds the network from parameters first.
+//! Headless runs go through [`Runner`](super::Runner), which builds the network outside any plugin
+//! so that invalid parameters are an error value.
 
 use std::sync::Arc;
 
@@ -19,7 +22,34 @@ pub enum SimSet {
     Record,
 }
 
-/// Builds the network for `params` and schedules the simulation in `FixedUpdate`.
+/// Schedules the simulation in `FixedUpdate` (input → integrate → propagate → record). The
+/// network's resources come from [`insert_network`]; until they are there the systems do not run.
+pub struct SimSystemsPlugin;
+
+impl Plugin for SimSystemsPlugin {
+    fn build(&self, app: &mut App) {
+        app.configure_sets(FixedUpdate, (SimSet::Input, SimSet::Integrate, SimSet::Propagate, SimSet::Record).chain());
+        app.add_systems(
+            FixedUpdate,
+            (
+                systems::apply_input.in_set(SimSet::Input),
+                systems::integrate.in_set(SimSet::Integrate),
+                systems::propagate.in_set(SimSet::Propagate),
+                systems::record.in_set(SimSet::Record),
+            )
+                .chain()
+                .run_if(systems::not_finished),
+        );
+        app.edit_schedule(FixedUpdate, |s| {
+            s.set_executor(SingleThreadedExecutor::new());
+        });
+    }
+}
+
+/// Builds the network for `params` and schedules the simulation (the window's entry point). It never
+/// panics: with invalid parameters it inserts [`SimBuildError`] instead of the network, and the
+/// systems stay idle. Validate first, or use [`Runner`](super::Runner) to get the error as a
+/// value.
 pub struct SimPlugin {
     pub params: Params,
     /// Worker threads (0: all cores).
@@ -29,6 +59,10 @@ pub struct SimPlugin {
     /// Stop at the end of warm-up + duration.
     pub stop_at_end: bool,
 }
+
+/// Why [`SimPlugin`] could not build its network.
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub struct SimBuildError(pub ParamError);
 
 /// Validates `params` and builds the network on a pool of `threads` workers.
 pub fn build_network(params: Params, threads: usize) -> Result<(Network, Arc<rayon::ThreadPool>), ParamError> {
@@ -52,11 +86,6 @@ pub fn insert_network(world: &mut World, parts: NetworkParts, pool: Arc<rayon::T
     world.insert_resource(SpikeRecord { enabled, ..Default::default() });
 }
 
-/// Runs `ticks` fixed ticks directly (headless batch runs: no clock, no frame pacing).
-pub fn run_blocks(app: &mut App, ticks: u64) {
-    run_ticks(app.world_mut(), ticks);
-}
-
 /// Runs `ticks` fixed ticks of `world`'s simulation.
 pub fn run_ticks(world: &mut World, ticks: u64) {
     for _ in 0..ticks {
@@ -66,29 +95,18 @@ pub fn run_ticks(world: &mut World, ticks: u64) {
 
 impl Plugin for SimPlugin {
     fn build(&self, app: &mut App) {
-        let (net, pool) = match build_network(self.params.clone(), self.threads) {
-            Ok(x) => x,
-            Err(e) => panic!("SimPlugin needs valid parameters (validate them first): {e}"),
-        };
-        app.insert_resource(SpikeRecord { enabled: self.record, ..Default::default() });
-        let mut parts = NetworkParts::from_network(net);
-        parts.state.stop_at_end = self.stop_at_end;
-        insert_network(app.world_mut(), parts, pool);
-        app.configure_sets(FixedUpdate, (SimSet::Input, SimSet::Integrate, SimSet::Propagate, SimSet::Record).chain());
-        app.add_systems(
-            FixedUpdate,
-            (
-                systems::apply_input.in_set(SimSet::Input),
-                systems::integrate.in_set(SimSet::Integrate),
-                systems::propagate.in_set(SimSet::Propagate),
-                systems::record.in_set(SimSet::Record),
-            )
-                .chain()
-                .run_if(systems::not_finished),
-        );
-        app.edit_schedule(FixedUpdate, |s| {
-            s.set_executor(SingleThreadedExecutor::new());
-        });
+        match build_network(self.params.clone(), self.threads) {
+            Ok((net, pool)) => {
+                app.insert_resource(SpikeRecord { enabled: self.record, ..Default::default() });
+                let mut parts = NetworkParts::from_network(net);
+                parts.state.stop_at_end = self.stop_at_end;
+                insert_network(app.world_mut(), parts, pool);
+            }
+            Err(e) => {
+                app.insert_resource(SimBuildError(e));
+            }
+        }
+        app.add_plugins(SimSystemsPlugin);
     }
 }
 
@@ -111,7 +129,7 @@ mod tests {
         p.duration_ms = 300.0;
         p.seed = 5;
         let mut app = headless(p.clone(), 2, 10);
-        run_blocks(&mut app, 600); // more ticks than needed: the run condition stops at 500 ms
+        run_ticks(app.world_mut(), 600); // more ticks than needed: the run condition stops at 500 ms
         let state = app.world().resource::<SimState>();
         assert_eq!(state.step, p.total_steps());
         let rec = app.world().resource::<SpikeRecord>();
@@ -122,7 +140,7 @@ mod tests {
         assert_eq!(rec.t_ms, spikes.iter().map(|s| s.t_ms(p.dt_ms)).collect::<Vec<_>>());
         // Block size 3 gives the same spikes.
         let mut app3 = headless(p.clone(), 1, 3);
-        run_blocks(&mut app3, 2000);
+        run_ticks(app3.world_mut(), 2000);
         assert_eq!(app3.world().resource::<SpikeRecord>().i, rec.i);
         let bins = app.world().resource::<ActivityBins>();
         assert_eq!(bins.total_spikes as usize, rec.i.len());
@@ -144,7 +162,7 @@ mod tests {
             amplitude_pa: 2000.0,
             duration_ms: 5.0,
         });
-        run_blocks(&mut app, 20);
+        run_ticks(app.world_mut(), 20);
         let rec = app.world().resource::<SpikeRecord>();
         assert!(!rec.i.is_empty());
         let n = p.n as i64;
@@ -156,5 +174,16 @@ mod tests {
         // 13 neurons within radius 2 on the lattice.
         let distinct: std::collections::HashSet<u32> = rec.i.iter().copied().collect();
         assert_eq!(distinct.len(), 13);
+    }
+
+    #[test]
+    fn invalid_parameters_leave_the_plugin_idle_instead_of_panicking() {
+        let mut p = Params::new(Preset::Paper, LandscapeKind::Random, 5).unwrap();
+        p.dt_ms = 0.0;
+        let mut app = App::new();
+        app.add_plugins(SimPlugin { params: p, threads: 1, record: true, stop_at_end: true });
+        assert_eq!(app.world().resource::<SimBuildError>().0.name, "dt");
+        assert!(app.world().get_resource::<SimState>().is_none());
+        run_ticks(app.world_mut(), 3);
     }
 }

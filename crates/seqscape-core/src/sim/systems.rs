@@ -65,7 +65,7 @@ pub fn record(
     bins.add(&spikes.0, tick_ms, state.t_ms());
 }
 
-/// Run condition: the clock has not reached the end of a batch run.
-pub fn not_finished(state: Res<SimState>) -> bool {
-    !state.finished()
+/// Run condition: there is a network and its clock has not reached the end of a batch run.
+pub fn not_finished(state: Option<Res<SimState>>) -> bool {
+    state.is_some_and(|s| !s.finished())
 }
