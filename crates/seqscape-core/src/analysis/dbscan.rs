@@ -43,7 +43,27 @@ impl Default for DbscanParams {
     }
 }
 
+/// The most cells the grid index may have along one axis (2^20): it bounds how small `eps` and
+/// `td_ms` may be for a given sheet and time span.
+pub const MAX_GRID_CELLS_PER_AXIS: u64 = 1 << 20;
+
 impl DbscanParams {
+    /// Checks [`DbscanParams::validate`] and that the grid index for spikes spanning `span_ms` on an
+    /// `n x n` sheet has at most [`MAX_GRID_CELLS_PER_AXIS`] cells along each axis: `n / eps` across
+    /// the sheet and `span_ms / (td_ms * eps)` along time.
+    pub fn check_grid(&self, n: usize, span_ms: f64) -> Result<(), AnalysisError> {
+        self.validate()?;
+        let max = MAX_GRID_CELLS_PER_AXIS as f64;
+        if !(n as f64 / self.eps <= max) {
+            return Err(AnalysisError::EpsTooSmall { eps: self.eps, n, min_eps: n as f64 / max });
+        }
+        if !(span_ms / self.td_ms / self.eps <= max) {
+            let min_td_ms = span_ms / self.eps / max;
+            return Err(AnalysisError::TimeScaleTooSmall { td_ms: self.td_ms, eps: self.eps, span_ms, min_td_ms });
+        }
+        Ok(())
+    }
+
     /// Returns an error naming the first invalid parameter.
     pub fn validate(&self) -> Result<(), AnalysisError> {
         if !(self.eps.is_finite() && self.eps > 0.0) {
@@ -328,6 +348,8 @@ pub fn dbscan_detailed(
     if len == 0 {
         return Ok(DbscanOutput::default());
     }
+    let (t_min, t_max) = t_ms.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+    params.check_grid(n, t_max - t_min)?;
     let grid = GridIndex::build(i, t_ms, n, params);
     let metric = Metric { eps2: params.eps * params.eps, ring: params.wrap.then_some(n as f64) };
     let min_samples = params.min_samples;
@@ -646,5 +668,25 @@ mod tests {
         let bad = DbscanParams { min_samples: 0, ..ok };
         assert_eq!(dbscan(&[1], &[0.0], 10, &bad), Err(AnalysisError::ZeroMinSamples));
         assert_eq!(dbscan(&[], &[], 10, &ok), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_grid_too_fine_is_an_error_naming_the_accepted_range() {
+        let (i, t) = (vec![1u32, 2, 3], vec![0.0, 500.0, 1000.0]);
+        let p = DbscanParams::default();
+        for eps in [1e-20, 1e-5] {
+            let err = dbscan(&i, &t, 100, &DbscanParams { eps, ..p }).unwrap_err();
+            assert!(matches!(err, AnalysisError::EpsTooSmall { .. }), "{err}");
+            assert!(err.to_string().contains("use eps >= 9.537e-5"), "{err}");
+        }
+        let err = dbscan(&i, &t, 100, &DbscanParams { td_ms: 1e-20, ..p }).unwrap_err();
+        assert!(matches!(err, AnalysisError::TimeScaleTooSmall { .. }), "{err}");
+        assert!(err.to_string().contains("td_ms >= 3.179e-4"), "{err}");
+        let err = dbscan(&i, &t, 100, &DbscanParams { td_ms: 1e-300, eps: 1e-300, ..p }).unwrap_err();
+        assert!(!err.to_string().contains('\n'));
+        // At the edge of the range the grid is built and the spikes clustered.
+        let labels = dbscan(&i, &t, 100, &DbscanParams { eps: 1e-4, td_ms: 10.0, min_samples: 1, ..p }).unwrap();
+        assert_eq!(labels, vec![0, 1, 2]);
+        assert!(dbscan(&i, &t, 100, &DbscanParams { eps: 1e-4, wrap: false, min_samples: 1, ..p }).is_ok());
     }
 }

@@ -26,7 +26,10 @@ pub mod testing;
 
 use std::fmt;
 
-pub use dbscan::{DbscanOutput, DbscanParams, dbscan, dbscan_detailed};
+/// The longest analysis window, ms (about 2.8 hours; a run lasts at most two hours).
+pub const MAX_WINDOW_MS: f64 = 1.0e7;
+
+pub use dbscan::{DbscanOutput, DbscanParams, MAX_GRID_CELLS_PER_AXIS, dbscan, dbscan_detailed};
 pub use live::{Bump, BumpTracker, BumpTrackerParams, Track, TrailPoint, split_trail};
 pub use rates::{rate_frames, rates_hz};
 pub use sequences::{
@@ -56,10 +59,18 @@ pub enum AnalysisError {
     InvalidEps { eps: f64 },
     /// The DBSCAN time scale `td_ms` is not a positive finite number.
     InvalidTimeScale { td_ms: f64 },
+    /// `eps` is so small that the grid index would need more than
+    /// [`MAX_GRID_CELLS_PER_AXIS`] cells across the sheet.
+    EpsTooSmall { eps: f64, n: usize, min_eps: f64 },
+    /// `td_ms · eps` is so small that the grid index would need more than
+    /// [`MAX_GRID_CELLS_PER_AXIS`] cells along the spikes' time span.
+    TimeScaleTooSmall { td_ms: f64, eps: f64, span_ms: f64, min_td_ms: f64 },
     /// `min_samples` is zero.
     ZeroMinSamples,
     /// The analysis window is empty or not finite.
     InvalidWindow { from_ms: f64, to_ms: f64 },
+    /// The analysis window is longer than [`MAX_WINDOW_MS`].
+    WindowTooLong { from_ms: f64, to_ms: f64 },
     /// No spike falls inside the analysis window.
     NoSpikesInWindow { from_ms: f64, to_ms: f64 },
     /// An activity map does not have `n * n` cells.
@@ -94,10 +105,28 @@ impl fmt::Display for AnalysisError {
             Self::InvalidTimeScale { td_ms } => {
                 write!(f, "DBSCAN time scale td_ms = {td_ms} is not a positive finite number; use e.g. the default 20")
             }
+            Self::EpsTooSmall { eps, n, min_eps } => write!(
+                f,
+                "DBSCAN eps = {eps} needs {:.3e} grid cells across the n = {n} sheet; use eps >= {min_eps:.3e} \
+                 (at most {MAX_GRID_CELLS_PER_AXIS} cells per axis), e.g. the default 3",
+                *n as f64 / eps
+            ),
+            Self::TimeScaleTooSmall { td_ms, eps, span_ms, min_td_ms } => write!(
+                f,
+                "DBSCAN time scale td_ms = {td_ms} with eps = {eps} needs {:.3e} grid cells along the {span_ms} ms of \
+                 spikes; use td_ms >= {min_td_ms:.3e} (at most {MAX_GRID_CELLS_PER_AXIS} cells per axis), e.g. the \
+                 default 20",
+                span_ms / td_ms / eps
+            ),
             Self::ZeroMinSamples => write!(f, "DBSCAN min_samples is 0; use at least 1 (the default is 20)"),
             Self::InvalidWindow { from_ms, to_ms } => write!(
                 f,
                 "analysis window [{from_ms}, {to_ms}) ms is empty or not finite; pass finite times with to_ms > from_ms"
+            ),
+            Self::WindowTooLong { from_ms, to_ms } => write!(
+                f,
+                "analysis window [{from_ms}, {to_ms}) ms is {} ms long; pass a window of at most {MAX_WINDOW_MS} ms",
+                to_ms - from_ms
             ),
             Self::NoSpikesInWindow { from_ms, to_ms } => {
                 write!(f, "no spikes in the analysis window [{from_ms}, {to_ms}) ms; widen the window or record longer")

@@ -18,7 +18,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::dbscan::{DbscanParams, dbscan_detailed};
-use super::{AnalysisError, check_spikes, circular_mean, finite_or_null, min_image};
+use super::{AnalysisError, MAX_WINDOW_MS, check_spikes, circular_mean, finite_or_null, min_image};
 
 /// Length of the windows in which a cluster's centroid is measured.
 pub const TRACK_WINDOW_MS: f64 = 25.0;
@@ -191,6 +191,9 @@ pub fn analyze(
     check_spikes(i, t_ms, n)?;
     if !(from_ms.is_finite() && to_ms.is_finite() && to_ms > from_ms) {
         return Err(AnalysisError::InvalidWindow { from_ms, to_ms });
+    }
+    if to_ms - from_ms > MAX_WINDOW_MS {
+        return Err(AnalysisError::WindowTooLong { from_ms, to_ms });
     }
     if let Some(k) = t_ms.windows(2).position(|w| w[1] < w[0]) {
         return Err(AnalysisError::UnsortedTimes { index: k + 1 });
@@ -676,6 +679,16 @@ mod tests {
             let line = err.to_string();
             assert!(!line.contains('\n') && line.len() > 20, "{line}");
         }
+        for (from, to) in [(0.0, 1e308), (0.0, 1e300), (-1e300, 10.0), (0.0, MAX_WINDOW_MS + 1.0)] {
+            let err = analyze(&i, &t, N, from, to, &p).unwrap_err();
+            assert!(matches!(err, AnalysisError::WindowTooLong { .. }), "{err}");
+            assert!(err.to_string().contains("at most 10000000 ms"), "{err}");
+        }
+        assert!(matches!(
+            analyze(&i, &t, N, 0.0, 10.0, &DbscanParams { eps: 1e-20, ..p }),
+            Err(AnalysisError::EpsTooSmall { .. })
+        ));
+        assert!(analyze(&i, &t, N, 0.0, MAX_WINDOW_MS, &p).is_ok());
         // Only noise: a valid report without clusters.
         let report = analyze(&i, &t, N, 0.0, 10.0, &p).unwrap();
         assert_eq!(report.summary.n_clusters, 0);
