@@ -184,6 +184,13 @@ pub const FULL_N: f64 = 100.0;
 pub const FULL_OUT_DEGREE: f64 = 1000.0;
 /// Total inhibition per neuron in the paper preset: J·out-degree = −10 nA.
 pub const TOTAL_J_PA: f64 = -10_000.0;
+/// The longest warm-up, and the longest duration: one hour each, ms.
+pub const MAX_TIME_MS: f64 = 3.6e6;
+/// The most synapses a network may hold, n²·out-degree (2³¹: a partition's offsets are 32-bit, and
+/// each synapse takes about 10 bytes while the network is built).
+pub const MAX_SYNAPSES: u64 = 1 << 31;
+/// The most counters of the delay ring, 2·(delay steps)·n² (2²⁸ counters: 1 GiB).
+pub const MAX_RING_COUNTERS: u64 = 1 << 28;
 
 impl Params {
     /// The preset's parameters at scale-down `s` (1..=5).
@@ -320,10 +327,70 @@ impl Params {
         finite_in("sigma", self.sigma_pa, 0.0, 1.0e6, "a current from 0 to 1e6 pA")?;
         finite_in("warm-up sigma", self.warmup_sigma_pa, 0.0, 1.0e6, "a current from 0 to 1e6 pA")?;
         finite_in("noise dt", self.noise_dt_ms, self.dt_ms, 1000.0, "a time from dt to 1000 ms")?;
-        finite_in("warm-up", self.warmup_ms, 0.0, 1.0e7, "a time from 0 to 1e7 ms")?;
-        finite_in("duration", self.duration_ms, 0.0, 1.0e8, "a time from 0 to 1e8 ms")?;
+        finite_in("warm-up", self.warmup_ms, 0.0, MAX_TIME_MS, "a time from 0 to 3.6e6 ms (one hour)")?;
+        finite_in("duration", self.duration_ms, 0.0, MAX_TIME_MS, "a time from 0 to 3.6e6 ms (one hour)")?;
+        self.validate_size()
+    }
+
+    /// Checks the size of the network before anything is allocated: the synapses, the delay ring and,
+    /// where the system tells, the memory available.
+    fn validate_size(&self) -> Result<(), ParamError> {
+        let neurons = self.n_neurons() as u64;
+        if neurons * self.out_degree as u64 > MAX_SYNAPSES {
+            let expected = format!(
+                "at most {} for n = {} (n² × out-degree ≤ {MAX_SYNAPSES} synapses)",
+                MAX_SYNAPSES / neurons,
+                self.n
+            );
+            return Err(ParamError::new("out-degree", self.out_degree, &expected));
+        }
+        if self.ring_counters() > MAX_RING_COUNTERS {
+            let max_steps = MAX_RING_COUNTERS / (2 * neurons);
+            let expected = format!(
+                "at most {} ms for n = {} and dt = {} ms (2 × delay steps × n² ≤ {MAX_RING_COUNTERS} counters)",
+                max_steps as f64 * self.dt_ms,
+                self.n,
+                self.dt_ms
+            );
+            return Err(ParamError::new("delay", self.delay_ms, &expected));
+        }
+        let need = self.memory_estimate_bytes();
+        if let Some(available) = available_memory_bytes()
+            && need > available
+        {
+            let value = format!(
+                "n = {}, out-degree = {}: {} synapses, about {:.1} GB",
+                self.n,
+                self.out_degree,
+                neurons * self.out_degree as u64,
+                need as f64 / 1e9
+            );
+            let expected = format!("a network that fits the {:.1} GB of memory available", available as f64 / 1e9);
+            return Err(ParamError::new("network size", value, &expected));
+        }
         Ok(())
     }
+
+    /// Counters of the delay ring: two delays' worth of steps for every neuron.
+    fn ring_counters(&self) -> u64 {
+        2 * self.delay_steps() as u64 * self.n_neurons() as u64
+    }
+
+    /// Rough peak memory of building and running the network, bytes: about 10 per synapse (the
+    /// buckets, their per-partition copy and the build's transient copy), 4 per ring counter and
+    /// 100 per neuron.
+    pub fn memory_estimate_bytes(&self) -> u64 {
+        let neurons = self.n_neurons() as u64;
+        neurons * self.out_degree as u64 * 10 + self.ring_counters() * 4 + neurons * 100
+    }
+}
+
+/// Memory the system says is available (Linux: `MemAvailable`), bytes; `None` where unknown.
+fn available_memory_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
 }
 
 #[cfg(test)]
@@ -395,5 +462,42 @@ mod tests {
         }
         assert!(Preset::from_name("nest").unwrap_err().to_string().contains("paper, seed"));
         assert!(LandscapeKind::from_name("flat").unwrap_err().to_string().contains("perlin"));
+    }
+
+    #[test]
+    fn oversized_networks_and_runs_are_refused_before_anything_is_built() {
+        let mut p = Params::new(Preset::Paper, LandscapeKind::Random, 5).unwrap();
+        p.n = 256;
+        p.out_degree = 100_000;
+        let t0 = std::time::Instant::now();
+        let err = p.validate().unwrap_err();
+        assert!(t0.elapsed().as_secs_f64() < 0.1);
+        assert_eq!(err.name, "out-degree");
+        assert_eq!(
+            err.to_string(),
+            "invalid out-degree '100000': expected at most 32768 for n = 256 (n² × out-degree ≤ 2147483648 synapses)"
+        );
+        let mut q = Params::new(Preset::Paper, LandscapeKind::Random, 5).unwrap();
+        q.n = 256;
+        q.dt_ms = 0.001;
+        q.delay_ms = 100.0;
+        q.noise_dt_ms = 1.0;
+        let err = q.validate().unwrap_err();
+        assert_eq!(err.name, "delay", "{err}");
+        assert!(err.to_string().contains("at most 2.048 ms for n = 256 and dt = 0.001 ms"), "{err}");
+        for (name, set) in [
+            ("duration", Box::new(|p: &mut Params| p.duration_ms = 1e300) as Box<dyn Fn(&mut Params)>),
+            ("duration", Box::new(|p: &mut Params| p.duration_ms = MAX_TIME_MS + 1.0)),
+            ("warm-up", Box::new(|p: &mut Params| p.warmup_ms = 1e9)),
+        ] {
+            let mut r = Params::new(Preset::Paper, LandscapeKind::Random, 5).unwrap();
+            set(&mut r);
+            let err = r.validate().unwrap_err();
+            assert_eq!(err.name, name);
+            assert!(err.to_string().contains("3.6e6 ms"), "{err}");
+        }
+        let full = Params::new(Preset::Paper, LandscapeKind::Random, 1).unwrap();
+        assert!(full.memory_estimate_bytes() < 200_000_000);
+        full.validate().unwrap();
     }
 }
