@@ -54,10 +54,10 @@ impl DbscanParams {
     pub fn check_grid(&self, n: usize, span_ms: f64) -> Result<(), AnalysisError> {
         self.validate()?;
         let max = MAX_GRID_CELLS_PER_AXIS as f64;
-        if !(n as f64 / self.eps <= max) {
+        if n as f64 / self.eps > max {
             return Err(AnalysisError::EpsTooSmall { eps: self.eps, n, min_eps: n as f64 / max });
         }
-        if !(span_ms / self.td_ms / self.eps <= max) {
+        if span_ms / self.td_ms / self.eps > max {
             let min_td_ms = span_ms / self.eps / max;
             return Err(AnalysisError::TimeScaleTooSmall { td_ms: self.td_ms, eps: self.eps, span_ms, min_td_ms });
         }

@@ -35,7 +35,7 @@ impl Background {
     pub fn draw(&self, p: &Params, step: u64, i_noise: &mut [f64], rng: &mut [StreamRng]) {
         let (mu, sigma) = noise_at(p, step);
         let scale = match self.kind {
-            NoiseKind::Piecewise if step % self.hold_steps != 0 => return,
+            NoiseKind::Piecewise if !step.is_multiple_of(self.hold_steps) => return,
             NoiseKind::Piecewise => sigma,
             NoiseKind::White => sigma * self.white_scale,
         };
