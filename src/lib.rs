@@ -4,7 +4,6 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
-pub mod frame;
 pub mod output;
 pub mod presets;
 pub mod record;

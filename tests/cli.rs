@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use seqscape::output::npy::{read_npy, read_npz};
+use seqscape::output::npy::{read_npy, read_spikes};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_seqscape"))
@@ -23,8 +23,7 @@ fn run_ok(args: &[&str]) -> Output {
 
 /// The spikes of a run folder: (ids, times).
 fn spikes(dir: &Path) -> (Vec<u32>, Vec<f64>) {
-    let npz = read_npz(&dir.join("spikes.npz")).unwrap();
-    (npz.get_as::<u32>("i").unwrap().to_vec(), npz.get_as::<f64>("t_ms").unwrap().to_vec())
+    read_spikes(&dir.join("spikes.npz")).unwrap()
 }
 
 #[test]

@@ -5,7 +5,7 @@ use bevy::prelude::*;
 use seqscape_core::sim::{SimConnectivity, SimState};
 
 use super::{AppSet, ViewSettings};
-use crate::frame::block_arrows;
+use crate::output::frames::block_arrows;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_gizmo_group::<ArrowGizmos>();

@@ -17,9 +17,10 @@ use seqscape_core::model::Landscape;
 use seqscape_core::sim::{ActivityBins, SimConnectivity, SimState};
 
 use super::{AppSet, LaunchOptions, Notices, ViewSettings};
-use crate::frame::{FrameRenderer, VideoWriter, check_video_target};
 use crate::output::atomic::write_bytes_atomic;
 use crate::output::colormap::Colormap;
+use crate::output::frames::FrameRenderer;
+use crate::output::video::{VideoWriter, check_video_target};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<RecorderRequest>();

@@ -1,12 +1,11 @@
-//! Animated GIF output. [`GifRecorder`] streams frames into a temporary file
-//! next to the destination and renames it into place in
-//! [`GifRecorder::finish`]; a recorder dropped without `finish` removes its
-//! temporary file. The animation repeats forever.
+//! Animated GIF output through the `gif` crate. [`GifRecorder`] streams frames into a temporary
+//! file next to the destination (see [`super::atomic`]) and renames it into place in
+//! [`GifRecorder::finish`]; a recorder dropped without `finish` leaves nothing. The animation
+//! repeats forever.
 //!
-//! Frames made of a fixed set of colours (colour-mapped activity plus a few
-//! greys for text) should use [`GifRecorder::new_with_palette`]: pixels are
-//! then mapped to the global palette by exact lookup, which is fast and
-//! lossless. Frames with other colours are quantised per frame instead.
+//! Frames made of a fixed set of colours (colour-mapped activity plus a few greys) should use
+//! [`GifRecorder::new_with_palette`]: they are stored losslessly as indices into the global
+//! palette. Frames with other colours are quantised per frame by the crate (NeuQuant).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -15,13 +14,12 @@ use std::path::{Path, PathBuf};
 
 use super::OutputError;
 use super::atomic::AtomicFile;
-use super::raster::Canvas;
 
 /// NeuQuant speed used for frames that do not fit the palette (1 best .. 30 fastest).
 const QUANTISE_SPEED: i32 = 10;
 
-/// GIF delay (hundredths of a second) closest to `fps` frames per second;
-/// at least 2, since viewers slow down shorter delays.
+/// GIF delay (hundredths of a second) closest to `fps` frames per second; at least 2, since
+/// viewers slow down shorter delays.
 pub fn delay_for_fps(fps: f32) -> u16 {
     if fps.is_nan() || fps <= 0.0 {
         return 10;
@@ -29,56 +27,17 @@ pub fn delay_for_fps(fps: f32) -> u16 {
     (100.0 / fps).round().clamp(2.0, 65535.0) as u16
 }
 
-/// Replaces every pixel of `rgba` by the nearest colour of `palette`
-/// (squared RGB distance), so that frames built from it hit the palette exactly.
-pub fn snap_to_palette(rgba: &mut [u8], palette: &[[u8; 3]]) {
-    if palette.is_empty() {
-        return;
-    }
-    let mut cache: HashMap<[u8; 3], [u8; 3]> = HashMap::new();
-    for px in rgba.chunks_exact_mut(4) {
-        let c = [px[0], px[1], px[2]];
-        let snapped = *cache.entry(c).or_insert_with(|| {
-            *palette.iter().min_by_key(|p| (0..3).map(|k| (p[k] as i32 - c[k] as i32).pow(2)).sum::<i32>()).unwrap()
-        });
-        px[..3].copy_from_slice(&snapped);
-        px[3] = 255;
-    }
-}
-
 /// Streams frames to an animated GIF; see the module docs.
 pub struct GifRecorder {
-    encoder: Option<gif::Encoder<BufWriter<File>>>,
-    file: Option<AtomicFile>,
+    encoder: gif::Encoder<BufWriter<File>>,
+    file: AtomicFile,
     path: PathBuf,
-    width: u16,
-    height: u16,
+    size: (u16, u16),
     delay_cs: u16,
-    palette: Option<HashMap<[u8; 3], u8>>,
-    palette_len: usize,
+    /// The global palette's index of each of its colours.
+    lookup: Option<HashMap<[u8; 3], u8>>,
+    colours: usize,
     frames: usize,
-    scratch: Vec<u8>,
-}
-
-impl std::fmt::Debug for GifRecorder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GifRecorder")
-            .field("path", &self.path)
-            .field("width", &self.width)
-            .field("height", &self.height)
-            .field("frames", &self.frames)
-            .finish()
-    }
-}
-
-fn dim(path: &Path, what: &str, v: usize) -> Result<u16, OutputError> {
-    match u16::try_from(v) {
-        Ok(d) if d > 0 => Ok(d),
-        _ => Err(OutputError::invalid(format!(
-            "GIF {} has {what} {v}; it must be between 1 and 65535 pixels",
-            path.display()
-        ))),
-    }
 }
 
 fn gif_error(path: &Path, e: gif::EncodingError) -> OutputError {
@@ -89,14 +48,14 @@ fn gif_error(path: &Path, e: gif::EncodingError) -> OutputError {
 }
 
 impl GifRecorder {
-    /// A recorder that quantises every frame on its own (any colours).
-    /// `delay_cs` is the time per frame in hundredths of a second.
+    /// A recorder that quantises every frame on its own (any colours). `delay_cs` is the time per
+    /// frame in hundredths of a second.
     pub fn new(path: &Path, width: usize, height: usize, delay_cs: u16) -> Result<GifRecorder, OutputError> {
-        GifRecorder::open(path, width, height, delay_cs, None)
+        GifRecorder::open(path, width, height, delay_cs, &[])
     }
 
-    /// A recorder with a global palette of at most 256 colours; frames whose
-    /// pixels all appear in it are stored losslessly by exact lookup.
+    /// A recorder with a global palette of 1 to 256 colours; frames whose pixels all appear in it
+    /// are stored losslessly.
     pub fn new_with_palette(
         path: &Path,
         width: usize,
@@ -111,49 +70,27 @@ impl GifRecorder {
                 palette.len()
             )));
         }
-        GifRecorder::open(path, width, height, delay_cs, Some(palette))
+        GifRecorder::open(path, width, height, delay_cs, palette)
     }
 
-    fn open(
-        path: &Path,
-        width: usize,
-        height: usize,
-        delay_cs: u16,
-        palette: Option<&[[u8; 3]]>,
-    ) -> Result<GifRecorder, OutputError> {
-        let w = dim(path, "width", width)?;
-        let h = dim(path, "height", height)?;
-        let (file, writer) = AtomicFile::create(path)?;
-        let flat: Vec<u8> = palette.unwrap_or(&[]).iter().flat_map(|c| c.iter().copied()).collect();
-        let mut encoder = gif::Encoder::new(writer, w, h, &flat).map_err(|e| gif_error(path, e))?;
-        encoder.set_repeat(gif::Repeat::Infinite).map_err(|e| gif_error(path, e))?;
-        let lookup = palette.map(|p| {
-            let mut m = HashMap::with_capacity(p.len());
-            for (i, c) in p.iter().enumerate() {
-                m.entry(*c).or_insert(i as u8);
+    fn open(path: &Path, w: usize, h: usize, delay_cs: u16, palette: &[[u8; 3]]) -> Result<GifRecorder, OutputError> {
+        let size = match (u16::try_from(w), u16::try_from(h)) {
+            (Ok(w), Ok(h)) if w > 0 && h > 0 => (w, h),
+            _ => {
+                return Err(OutputError::invalid(format!(
+                    "GIF {} would be {w} x {h} pixels; each side must be 1 to 65535",
+                    path.display()
+                )));
             }
-            m
-        });
-        Ok(GifRecorder {
-            encoder: Some(encoder),
-            file: Some(file),
-            path: path.to_path_buf(),
-            width: w,
-            height: h,
-            delay_cs,
-            palette: lookup,
-            palette_len: palette.map_or(0, |p| p.len()),
-            frames: 0,
-            scratch: Vec::new(),
-        })
-    }
-
-    pub fn width(&self) -> usize {
-        self.width as usize
-    }
-
-    pub fn height(&self) -> usize {
-        self.height as usize
+        };
+        let (file, writer) = AtomicFile::create(path)?;
+        let mut encoder =
+            gif::Encoder::new(writer, size.0, size.1, palette.as_flattened()).map_err(|e| gif_error(path, e))?;
+        encoder.set_repeat(gif::Repeat::Infinite).map_err(|e| gif_error(path, e))?;
+        let lookup = (!palette.is_empty())
+            .then(|| palette.iter().enumerate().rev().map(|(i, c)| (*c, i as u8)).collect::<HashMap<_, _>>());
+        let colours = palette.len();
+        Ok(GifRecorder { encoder, file, path: path.to_path_buf(), size, delay_cs, lookup, colours, frames: 0 })
     }
 
     /// Frames written so far.
@@ -161,142 +98,66 @@ impl GifRecorder {
         self.frames
     }
 
-    /// Destination path.
-    pub fn path(&self) -> &Path {
-        &self.path
+    fn check_len(&self, len: usize, per_pixel: usize) -> Result<(), OutputError> {
+        let (w, h) = self.size;
+        if len == w as usize * h as usize * per_pixel {
+            return Ok(());
+        }
+        Err(OutputError::invalid(format!(
+            "a frame for the {w} x {h} GIF {} cannot hold {len} bytes",
+            self.path.display()
+        )))
     }
 
-    fn pixel_count(&self) -> usize {
-        self.width as usize * self.height as usize
-    }
-
-    fn write(&mut self, frame: &gif::Frame<'_>) -> Result<(), OutputError> {
-        let encoder = self.encoder.as_mut().expect("encoder present until finish");
-        encoder.write_frame(frame).map_err(|e| gif_error(&self.path, e))?;
+    fn write(&mut self, mut frame: gif::Frame<'_>) -> Result<(), OutputError> {
+        frame.delay = self.delay_cs;
+        self.encoder.write_frame(&frame).map_err(|e| gif_error(&self.path, e))?;
         self.frames += 1;
         Ok(())
     }
 
     /// Appends a frame of `width * height` RGBA pixels (alpha is ignored).
     pub fn push_rgba(&mut self, rgba: &[u8]) -> Result<(), OutputError> {
-        let n = self.pixel_count();
-        if rgba.len() != n * 4 {
-            return Err(OutputError::invalid(format!(
-                "a frame for {} must hold {} RGBA bytes ({} x {} pixels) but has {}",
-                self.path.display(),
-                n * 4,
-                self.width,
-                self.height,
-                rgba.len()
-            )));
-        }
-        if let Some(lookup) = &self.palette {
-            let mut indices = std::mem::take(&mut self.scratch);
-            indices.clear();
-            let mut last: Option<([u8; 3], u8)> = None;
-            let mut complete = true;
-            for px in rgba.chunks_exact(4) {
-                let c = [px[0], px[1], px[2]];
-                let idx = match last {
-                    Some((lc, li)) if lc == c => li,
-                    _ => match lookup.get(&c) {
-                        Some(&i) => {
-                            last = Some((c, i));
-                            i
-                        }
-                        None => {
-                            complete = false;
-                            break;
-                        }
-                    },
-                };
-                indices.push(idx);
+        self.check_len(rgba.len(), 4)?;
+        let (w, h) = self.size;
+        if let Some(lookup) = &self.lookup {
+            let indices: Option<Vec<u8>> =
+                rgba.chunks_exact(4).map(|p| lookup.get(&[p[0], p[1], p[2]]).copied()).collect();
+            if let Some(indices) = indices {
+                return self.write(gif::Frame::from_indexed_pixels(w, h, indices, None));
             }
-            if complete {
-                let mut frame = gif::Frame::from_indexed_pixels(self.width, self.height, indices, None);
-                frame.delay = self.delay_cs;
-                let result = self.write(&frame);
-                if let std::borrow::Cow::Owned(v) = frame.buffer {
-                    self.scratch = v;
-                }
-                return result;
-            }
-            self.scratch = indices;
         }
-        let mut copy = rgba.to_vec();
-        for px in copy.chunks_exact_mut(4) {
-            px[3] = 255;
-        }
-        let mut frame = gif::Frame::from_rgba_speed(self.width, self.height, &mut copy, QUANTISE_SPEED);
-        frame.delay = self.delay_cs;
-        self.write(&frame)
+        let mut opaque = rgba.to_vec();
+        opaque.chunks_exact_mut(4).for_each(|p| p[3] = 255);
+        self.write(gif::Frame::from_rgba_speed(w, h, &mut opaque, QUANTISE_SPEED))
     }
 
-    /// Appends a canvas of the recorder's size.
-    pub fn push_canvas(&mut self, canvas: &Canvas) -> Result<(), OutputError> {
-        if canvas.w != self.width as usize || canvas.h != self.height as usize {
-            return Err(OutputError::invalid(format!(
-                "a {} x {} canvas cannot go into the {} x {} GIF {}",
-                canvas.w,
-                canvas.h,
-                self.width,
-                self.height,
-                self.path.display()
-            )));
-        }
-        self.push_rgba(&canvas.rgba)
-    }
-
-    /// Appends a frame given as indices into the palette of
-    /// [`GifRecorder::new_with_palette`], one byte per pixel.
+    /// Appends a frame given as indices into the palette of [`GifRecorder::new_with_palette`],
+    /// one byte per pixel.
     pub fn push_indexed(&mut self, indices: &[u8]) -> Result<(), OutputError> {
-        if self.palette.is_none() {
+        self.check_len(indices.len(), 1)?;
+        let colours = self.colours;
+        if let Some(&bad) = indices.iter().find(|&&i| i as usize >= colours) {
             return Err(OutputError::invalid(format!(
-                "indexed frames for {} need a recorder made with new_with_palette",
+                "palette index {bad} for {} is outside its {colours}-colour palette",
                 self.path.display()
             )));
         }
-        if indices.len() != self.pixel_count() {
-            return Err(OutputError::invalid(format!(
-                "an indexed frame for {} must hold {} pixels but has {}",
-                self.path.display(),
-                self.pixel_count(),
-                indices.len()
-            )));
-        }
-        if let Some(&bad) = indices.iter().find(|&&i| i as usize >= self.palette_len) {
-            return Err(OutputError::invalid(format!(
-                "palette index {bad} for {} is outside the {}-colour palette",
-                self.path.display(),
-                self.palette_len
-            )));
-        }
-        let mut frame = gif::Frame::from_indexed_pixels(self.width, self.height, indices.to_vec(), None);
-        frame.delay = self.delay_cs;
-        self.write(&frame)
+        let (w, h) = self.size;
+        self.write(gif::Frame::from_indexed_pixels(w, h, indices, None))
     }
 
     /// Completes the file and moves it to its destination; returns the path.
-    pub fn finish(mut self) -> Result<PathBuf, OutputError> {
-        let encoder = self.encoder.take().expect("encoder present until finish");
-        let writer = encoder.into_inner().map_err(|e| gif_error(&self.path, e))?;
-        let file = self.file.take().expect("file present until finish");
-        file.commit(writer)
-    }
-}
-
-impl Drop for GifRecorder {
-    fn drop(&mut self) {
-        // Close the encoder before the temporary file is removed by `AtomicFile`.
-        drop(self.encoder.take());
-        drop(self.file.take());
+    pub fn finish(self) -> Result<PathBuf, OutputError> {
+        let writer = self.encoder.into_inner().map_err(|e| gif_error(&self.path, e))?;
+        self.file.commit(writer)
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::output::atomic::tests::{entries, scratch_dir};
+    use crate::output::atomic::tests::entries;
     use crate::output::colormap::Colormap;
     use std::fs;
 
@@ -329,7 +190,8 @@ pub(crate) mod tests {
 
     #[test]
     fn palette_frames_round_trip_exactly() {
-        let dir = scratch_dir("gif-pal");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let p = dir.join("a.gif");
         let lut = Colormap::Viridis.lut();
         let (w, h) = (37, 21);
@@ -353,12 +215,12 @@ pub(crate) mod tests {
         assert!(delays.iter().all(|&d| d == 4));
         let c = lut[(w + 5) % 256];
         assert_eq!(&got[3][(w + 5) * 4..(w + 5) * 4 + 3], &c);
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn off_palette_and_plain_frames_are_quantised() {
-        let dir = scratch_dir("gif-quant");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let p = dir.join("b.gif");
         let (w, h) = (16, 8);
         let mut frame = vec![0u8; w * h * 4];
@@ -383,26 +245,26 @@ pub(crate) mod tests {
         assert_eq!(got.len(), 2);
         assert_eq!(delays, vec![4, 4]);
         assert!(close(&got[1][0..3], [200, 30, 30]));
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn drop_without_finish_leaves_nothing() {
-        let dir = scratch_dir("gif-drop");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let p = dir.join("a.gif");
         {
             let mut rec = GifRecorder::new(&p, 4, 4, 10).unwrap();
             rec.push_rgba(&[255u8; 64]).unwrap();
         }
         assert!(entries(&dir).is_empty());
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn bad_input_is_reported() {
-        let dir = scratch_dir("gif-bad");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let missing = dir.join("no-such-folder").join("a.gif");
-        let e = GifRecorder::new(&missing, 4, 4, 10).unwrap_err();
+        let e = GifRecorder::new(&missing, 4, 4, 10).err().unwrap();
         assert!(e.to_string().contains(&missing.display().to_string()), "{e}");
         assert!(!dir.join("no-such-folder").exists());
         assert!(GifRecorder::new(&dir.join("z.gif"), 0, 4, 10).is_err());
@@ -416,14 +278,10 @@ pub(crate) mod tests {
         assert!(plain.push_indexed(&[0u8; 16]).is_err());
         drop(plain);
         assert!(entries(&dir).is_empty());
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
-    fn snapping_and_delays() {
-        let mut px = vec![10u8, 10, 10, 255, 250, 240, 250, 0];
-        snap_to_palette(&mut px, &[[0, 0, 0], [255, 255, 255]]);
-        assert_eq!(px, vec![0, 0, 0, 255, 255, 255, 255, 255]);
+    fn delays() {
         assert_eq!(delay_for_fps(10.0), 10);
         assert_eq!(delay_for_fps(40.0), 3);
         assert_eq!(delay_for_fps(100.0), 2);

@@ -3,28 +3,34 @@
 //! to a temporary name in the destination folder which is renamed into place
 //! only when writing succeeded.
 
-#![allow(dead_code)]
-
+pub mod activity_gif;
 pub mod atomic;
 pub mod colormap;
-pub mod figure;
+pub mod fig2;
+pub mod frames;
 pub mod gif;
+pub mod interrupt;
 pub mod npy;
+pub mod plot;
 pub mod raster;
 pub mod sequences_figure;
 pub mod sweep_figure;
+pub mod video;
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-pub use atomic::{AtomicFile, write_atomic};
+pub use activity_gif::{write_activity_gif, write_activity_gif_with_delay};
+pub use atomic::{AtomicFile, check_target, write_atomic, write_bytes_atomic};
 pub use colormap::Colormap;
-pub use figure::{Fig2Panel, write_activity_gif, write_activity_gif_with_delay, write_fig2};
+pub use fig2::{Fig2Panel, write_fig2};
+pub use frames::FrameRenderer;
 pub use gif::GifRecorder;
-pub use npy::{NpyArray, NpyElement, Npz, read_npy, read_npz, write_npy, write_npz};
+pub use npy::{NpyArray, NpyElement, Npz, read_npy, read_npz, read_spikes, write_npy, write_npz};
+pub use plot::{FONT_FAMILY, ensure_font, format_tick, nice_ticks};
 pub use raster::Canvas;
+pub use video::{VideoWriter, check_video_target};
 
 /// Everything that can go wrong while writing or reading an output file.
 ///
@@ -122,84 +128,9 @@ impl OutputError {
     }
 }
 
-/// The font family name under which the bundled font is registered for plotters.
-pub const FONT_FAMILY: &str = "sans-serif";
-
-/// Registers the bundled Ubuntu Light font as plotters' `sans-serif` family.
-/// Safe to call any number of times; only the first call does work.
-pub fn ensure_font() -> Result<(), OutputError> {
-    static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED.get_or_init(|| {
-        plotters::style::register_font(
-            FONT_FAMILY,
-            plotters::style::FontStyle::Normal,
-            epaint_default_fonts::UBUNTU_LIGHT,
-        )
-        .is_ok()
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(OutputError::invalid(
-            "the bundled Ubuntu Light font could not be loaded; rebuild seqscape from a clean checkout",
-        ))
-    }
-}
-
-/// "Nice" tick values (steps of 1, 2, 2.5 or 5 times a power of ten) covering
-/// `[lo, hi]`, at most about `max_count` of them, all inside the range.
-pub fn nice_ticks(lo: f64, hi: f64, max_count: usize) -> Vec<f64> {
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || max_count == 0 {
-        return if lo.is_finite() { vec![lo] } else { Vec::new() };
-    }
-    let raw = (hi - lo) / max_count.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
-    let first = (lo / step - 1e-9).ceil();
-    let mut ticks = Vec::new();
-    let mut k = first;
-    loop {
-        let v = k * step;
-        if v > hi + step * 1e-9 {
-            break;
-        }
-        // Avoid "-0" and accumulated rounding noise.
-        let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
-        ticks.push(v);
-        k += 1.0;
-    }
-    ticks
-}
-
-/// Formats a tick value without trailing zeros ("16", "0.5", "2.5").
-pub fn format_tick(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        let s = format!("{v:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nice_ticks_cover_range() {
-        assert_eq!(nice_ticks(0.0, 64.0, 5), vec![0.0, 20.0, 40.0, 60.0]);
-        assert_eq!(nice_ticks(50.0, 150.0, 5), vec![60.0, 80.0, 100.0, 120.0, 140.0]);
-        assert_eq!(nice_ticks(500.0, 1500.0, 5), vec![600.0, 800.0, 1000.0, 1200.0, 1400.0]);
-        assert_eq!(nice_ticks(0.0, 1.0, 4), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
-        assert!(nice_ticks(1.0, 1.0, 4).len() == 1);
-    }
-
-    #[test]
-    fn tick_format() {
-        assert_eq!(format_tick(16.0), "16");
-        assert_eq!(format_tick(0.5), "0.5");
-        assert_eq!(format_tick(2.25), "2.25");
-    }
 
     #[test]
     fn errors_are_one_line_and_name_the_path() {
@@ -208,11 +139,5 @@ mod tests {
         assert!(s.contains("/nope/out.gif") && s.contains("/nope") && !s.contains('\n'));
         let e = OutputError::UnknownColormap { name: "jet".into() };
         assert!(e.to_string().contains("viridis"));
-    }
-
-    #[test]
-    fn font_registers() {
-        ensure_font().unwrap();
-        ensure_font().unwrap();
     }
 }

@@ -26,10 +26,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use seqscape_core::analysis::SequenceReport;
 
+use super::OutputError;
 use super::atomic::{check_target, write_bytes_atomic};
-use super::figure::{DrawResult, centered, encode_png_rgb, font, text_style};
+use super::plot::{DrawResult, centered, encode_png_rgb, ensure_font, font, format_tick, text_style};
 use super::raster::Rect;
-use super::{OutputError, ensure_font, format_tick};
 
 /// Figure size in pixels.
 pub const SEQUENCES_FIGURE_SIZE: (u32, u32) = (1400, 500);
@@ -440,9 +440,8 @@ pub fn write_sequences_figure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::atomic::tests::{entries, scratch_dir};
+    use crate::output::atomic::tests::entries;
     use seqscape_core::analysis::{DbscanParams, SyntheticBump, analyze, synthesize_spikes};
-    use std::fs;
 
     const N: usize = 40;
 
@@ -467,7 +466,8 @@ mod tests {
         let report = analyze(&i, &t, N, 0.0, 600.0, &DbscanParams::default()).unwrap();
         assert_eq!(report.summary.n_clusters, 2, "{:?}", report.clusters);
         let r = report.spike_range.clone();
-        let dir = scratch_dir("seqfig");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let png = dir.join("seq.png");
         write_sequences_figure(&report, &i[r.clone()], &t[r], N, "test run", &png).unwrap();
         assert_eq!(entries(&dir), vec!["seq.png"]);
@@ -486,7 +486,6 @@ mod tests {
         let s = sequences_layout().speed;
         let bars = count_color(&img, s, [31, 119, 180]);
         assert!(bars > 200, "{bars}");
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -495,7 +494,8 @@ mod tests {
         let (i, t) = synthesize_spikes(N, &[], 300.0, 0.3, 2.0, 3);
         let report = analyze(&i, &t, N, 0.0, 300.0, &DbscanParams::default()).unwrap();
         assert_eq!(report.summary.n_clusters, 0);
-        let dir = scratch_dir("seqfig-empty");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let png = dir.join("seq.png");
         let r = report.spike_range.clone();
         write_sequences_figure(&report, &i[r.clone()], &t[r], N, "noise", &png).unwrap();
@@ -506,7 +506,6 @@ mod tests {
         for c in CLUSTER_COLORS {
             assert_eq!(count_color(&img, raster, c), 0, "{c:?}");
         }
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -522,14 +521,14 @@ mod tests {
         report.labels = vec![-1; count];
         report.summary.from_ms = 0.0;
         report.summary.to_ms = 10_000.0;
-        let dir = scratch_dir("seqfig-big");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let png = dir.join("big.png");
         write_sequences_figure(&report, &i, &t, n, "big", &png).unwrap();
         let img = image::open(&png).unwrap().to_rgb8();
         let raster = sequences_layout().raster;
         let right = Rect::new(raster.right() - 20, raster.y, 20, raster.h);
         assert!(count_color(&img, right, NOISE_COLOR) > 20);
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -537,7 +536,8 @@ mod tests {
         let (i, t) = spikes();
         let report = analyze(&i, &t, N, 0.0, 600.0, &DbscanParams::default()).unwrap();
         let r = report.spike_range.clone();
-        let dir = scratch_dir("seqfig-err");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let missing = dir.join("nope").join("a.png");
         let e = write_sequences_figure(&report, &i[r.clone()], &t[r.clone()], N, "x", &missing).unwrap_err();
         assert!(matches!(e, OutputError::MissingFolder { .. }), "{e}");
@@ -548,7 +548,6 @@ mod tests {
         let e = write_sequences_figure(&report, &i[r.clone()], &t[r], 10, "x", &dir.join("a.png")).unwrap_err();
         assert!(e.to_string().contains("10 x 10"), "{e}");
         assert!(entries(&dir).is_empty());
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

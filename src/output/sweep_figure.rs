@@ -26,12 +26,16 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use seqscape_core::analysis::sequences::percentile;
 
+use super::OutputError;
 use super::atomic::check_target;
-use super::figure::{DrawResult, SERIES, centered, decimals_for, encode_png_rgb, font, text_style, write_png_and_svg};
+use super::plot::{
+    DrawResult, SERIES, centered, decimals_for, encode_png_rgb, ensure_font, font, format_tick, text_style,
+    write_png_and_svg,
+};
 use super::raster::Rect;
 use super::sequences_figure::SPEED_AXIS_LABEL;
-use super::{OutputError, ensure_font, format_tick};
 
 /// Figure size in pixels.
 pub const SWEEP_FIGURE_SIZE: (u32, u32) = (1400, 450);
@@ -92,12 +96,7 @@ pub fn box_stats(values: &[f64]) -> Option<BoxStats> {
         return None;
     }
     v.sort_unstable_by(f64::total_cmp);
-    let at = |q: f64| {
-        let pos = q * (v.len() - 1) as f64;
-        let lo = pos.floor() as usize;
-        let hi = (lo + 1).min(v.len() - 1);
-        v[lo] + (pos - lo as f64) * (v[hi] - v[lo])
-    };
+    let at = |q: f64| percentile(&v, q);
     Some(BoxStats { p5: at(0.05), q25: at(0.25), median: at(0.5), q75: at(0.75), p95: at(0.95) })
 }
 
@@ -394,7 +393,7 @@ pub fn write_sweep_figure(kind: SweepKind, entries: &[SweepEntry], png: &Path, s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::atomic::tests::{entries, scratch_dir};
+    use crate::output::atomic::tests::entries;
     use std::fs;
 
     fn spread(centre: f64, count: usize) -> Vec<f64> {
@@ -433,7 +432,8 @@ mod tests {
 
     #[test]
     fn shift_figure() {
-        let dir = scratch_dir("sweep-shift");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let (png, svg) = (dir.join("fig5.png"), dir.join("fig5.svg"));
         let mut list = Vec::new();
         for r in [0.0, 1.0, 2.0] {
@@ -462,12 +462,12 @@ mod tests {
         ] {
             assert!(text.contains(s), "SVG lacks '{s}'");
         }
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn perlin_size_figure_with_empty_entries() {
-        let dir = scratch_dir("sweep-perlin");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let (png, svg) = (dir.join("fig6.png"), dir.join("fig6.svg"));
         let mut list = vec![entry("homogeneous", 0.0, "homogeneous", 40.0)];
         for (k, s) in [3.0, 5.0, 10.0, 20.0, 50.0].into_iter().enumerate() {
@@ -500,12 +500,12 @@ mod tests {
         write_sweep_figure(SweepKind::PerlinSize, &list, &png, &svg).unwrap();
         write_sweep_figure(SweepKind::Shift, &list[..1], &png, &svg).unwrap();
         assert_eq!(entries(&dir), vec!["fig6.png", "fig6.svg"]);
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn errors_leave_no_files() {
-        let dir = scratch_dir("sweep-err");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let list = vec![entry("0", 0.0, "perlin", 10.0)];
         let missing = dir.join("nope");
         let e = write_sweep_figure(SweepKind::Shift, &list, &missing.join("f.png"), &dir.join("f.svg")).unwrap_err();
@@ -516,6 +516,5 @@ mod tests {
         let bad = vec![entry("x", f64::NAN, "perlin", 10.0)];
         assert!(write_sweep_figure(SweepKind::Shift, &bad, &dir.join("f.png"), &dir.join("f.svg")).is_err());
         assert!(entries(&dir).is_empty());
-        fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -54,16 +54,18 @@ pub fn quartiles(values: &mut [f64]) -> Quartiles {
     let start = values.iter().position(|v| !v.is_nan()).unwrap_or(values.len());
     let end = values.iter().rposition(|v| !v.is_nan()).map_or(start, |k| k + 1);
     let v = &values[start..end];
-    let at = |q: f64| -> f64 {
-        if v.is_empty() {
-            return f64::NAN;
-        }
-        let pos = q * (v.len() - 1) as f64;
-        let lo = pos.floor() as usize;
-        let hi = (lo + 1).min(v.len() - 1);
-        v[lo] + (pos - lo as f64) * (v[hi] - v[lo])
-    };
-    Quartiles { median: at(0.5), q25: at(0.25), q75: at(0.75) }
+    Quartiles { median: percentile(v, 0.5), q25: percentile(v, 0.25), q75: percentile(v, 0.75) }
+}
+
+/// The `q` quantile (0..=1) of sorted values, by numpy's linear interpolation; NaN when empty.
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (pos - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 /// One cluster of spikes (a sequence).

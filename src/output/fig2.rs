@@ -1,5 +1,4 @@
-//! The paper's Fig. 2 b/c as one figure (PNG and SVG from the same drawing
-//! code) and an animated GIF of population activity.
+//! The paper's Fig. 2 b/c as one figure, PNG and SVG from the same `plotters` drawing code.
 //!
 //! Fig. 2 layout, about 1500 x 600 pixels:
 //! * top row (b): one in-degree map per landscape (grid row `y = 0` at the
@@ -17,19 +16,21 @@
 //! `<image>` elements, which keeps the SVG small for 100 x 100 grids.
 
 use std::fmt::Write as _;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::atomic::{check_target, write_bytes_atomic};
+use super::OutputError;
+use super::atomic::check_target;
 use super::colormap::Colormap;
-use super::gif::{GifRecorder, snap_to_palette};
-use super::raster::{Canvas, HAlign, Rect, for_each_scaled};
-use super::{FONT_FAMILY, OutputError, ensure_font, format_tick, nice_ticks};
+use super::plot::{
+    DrawResult, SERIES, centered, decimals_for, encode_png_rgb, ensure_font, font, format_tick, nice_ticks,
+    png_data_uri, text_style, write_png_and_svg,
+};
+use super::raster::{Rect, for_each_scaled};
 
 /// One landscape's data for Fig. 2.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,18 +49,6 @@ pub struct Fig2Panel {
 
 /// Figure size in pixels.
 pub const FIG2_SIZE: (u32, u32) = (1500, 600);
-
-/// Line colours per landscape (matplotlib's default cycle), shared by every figure.
-pub(super) const SERIES: [RGBColor; 8] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-];
 
 /// Octaves covered by the rate axis (1 Hz to 2^6 = 64 Hz).
 const RATE_OCTAVES: f64 = 6.0;
@@ -237,30 +226,6 @@ fn prepare_fig2(panels: &[Fig2Panel]) -> Result<Fig2Data, OutputError> {
     })
 }
 
-/// Result of a drawing step; the message becomes an [`OutputError::Encode`].
-pub(super) type DrawResult = Result<(), String>;
-
-pub(super) fn font(size: u32) -> FontDesc<'static> {
-    FontDesc::new(FontFamily::Name(FONT_FAMILY), size as f64, FontStyle::Normal)
-}
-
-pub(super) fn text_style(size: u32, pos: Pos) -> TextStyle<'static> {
-    TextStyle::from(font(size)).color(&BLACK).pos(pos)
-}
-
-pub(super) fn centered(size: u32) -> TextStyle<'static> {
-    text_style(size, Pos::new(HPos::Center, VPos::Center))
-}
-
-/// Decimal places for tick labels of a linear axis from 0 to `max`.
-pub(super) fn decimals_for(max: f64) -> usize {
-    if max.is_nan() || max <= 0.0 {
-        return 1;
-    }
-    let step = max / 5.0;
-    (1.0 - step.log10().floor()).clamp(0.0, 6.0) as usize
-}
-
 fn draw_frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: Rect) -> DrawResult {
     root.draw(&Rectangle::new([(r.x - 1, r.y - 1), (r.right(), r.bottom())], BLACK.stroke_width(1)))
         .map_err(|e| e.to_string())
@@ -370,32 +335,6 @@ fn draw_fig2<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Fig2Data) ->
     Ok(())
 }
 
-pub(super) fn encode_png_rgb(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
-    use image::ImageEncoder;
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(rgb, w, h, image::ExtendedColorType::Rgb8)
-        .map_err(|e| e.to_string())?;
-    Ok(out)
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let v = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for k in 0..4 {
-            if k <= chunk.len() {
-                s.push(ABC[(v >> (18 - 6 * k) & 63) as usize] as char);
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
-}
-
 fn render_png(d: &Fig2Data) -> Result<Vec<u8>, String> {
     let (w, h) = FIG2_SIZE;
     let mut buf = vec![255u8; w as usize * h as usize * 3];
@@ -429,12 +368,12 @@ fn render_svg(d: &Fig2Data) -> Result<String, String> {
         let png = encode_png_rgb(&rgb, img.w as u32, img.h as u32)?;
         let _ = writeln!(
             images,
-            r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" style="image-rendering:pixelated" xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="data:image/png;base64,{}"/>"#,
+            r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" style="image-rendering:pixelated" xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="{}"/>"#,
             img.rect.x,
             img.rect.y,
             img.rect.w,
             img.rect.h,
-            base64(&png)
+            png_data_uri(&png)
         );
     }
     if !svg.trim_end().ends_with("</svg>") {
@@ -485,181 +424,11 @@ fn draw_landscape_lines<'a, DB: DrawingBackend + 'a>(
         .map_err(e)
 }
 
-/// Renders a figure as PNG and SVG and writes both, or neither: each file goes through a temporary
-/// name, and the PNG is removed again if the SVG cannot be written.
-pub(super) fn write_png_and_svg(
-    png: &Path,
-    svg: &Path,
-    render_png: impl FnOnce() -> Result<Vec<u8>, String>,
-    render_svg: impl FnOnce() -> Result<String, String>,
-) -> Result<(), OutputError> {
-    let png_bytes = render_png().map_err(|message| OutputError::Encode {
-        path: png.to_path_buf(),
-        format: "PNG figure",
-        message,
-    })?;
-    let svg_text = render_svg().map_err(|message| OutputError::Encode {
-        path: svg.to_path_buf(),
-        format: "SVG figure",
-        message,
-    })?;
-    write_bytes_atomic(png, &png_bytes)?;
-    if let Err(err) = write_bytes_atomic(svg, svg_text.as_bytes()) {
-        let _ = fs::remove_file(png);
-        return Err(err);
-    }
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------
-// Activity GIF
-
-/// Colour-map levels in the GIF palette; the remaining 16 entries are greys.
-const GIF_LEVELS: usize = 240;
-const GIF_GREYS: usize = 16;
-const GIF_TARGET_PX: usize = 200;
-/// Default frame time: 4 hundredths of a second (25 frames per second).
-pub const ACTIVITY_GIF_DELAY_CS: u16 = 4;
-
-/// Pixel positions of the parts of the activity GIF.
-#[derive(Debug, Clone)]
-pub struct ActivityLayout {
-    pub width: usize,
-    pub height: usize,
-    pub panels: Vec<Rect>,
-    pub bar: Rect,
-}
-
-/// Layout of the activity GIF for panels of the given grid sizes.
-pub fn activity_layout(sizes: &[usize]) -> ActivityLayout {
-    let (margin, title, gap) = (12i32, 30i32, 16i32);
-    let mut x = margin;
-    let mut panels = Vec::with_capacity(sizes.len());
-    let mut tallest = 0i32;
-    for &n in sizes {
-        let n = n.max(1);
-        let scale = ((GIF_TARGET_PX + n / 2) / n).max(1);
-        let s = (n * scale) as i32;
-        panels.push(Rect::new(x, margin + title, s as u32, s as u32));
-        x += s + gap;
-        tallest = tallest.max(s);
-    }
-    let bar = Rect::new(x, margin + title, 14, tallest as u32);
-    let width = (bar.right() + 6 + 34 + margin) as usize;
-    let height = (margin + title + tallest + margin) as usize;
-    ActivityLayout { width, height, panels, bar }
-}
-
-/// Writes an animated GIF of population activity with the default frame time
-/// ([`ACTIVITY_GIF_DELAY_CS`]); see [`write_activity_gif_with_delay`].
-pub fn write_activity_gif(
-    panels: &[(String, usize, Vec<Vec<f32>>)],
-    vmax_hz: f32,
-    colormap: Colormap,
-    path: &Path,
-) -> Result<PathBuf, OutputError> {
-    write_activity_gif_with_delay(panels, vmax_hz, colormap, path, ACTIVITY_GIF_DELAY_CS)
-}
-
-/// Writes an animated GIF of population activity: one panel per landscape
-/// `(title, n, frames)`, where each frame holds the rate in Hz of the `n * n`
-/// neurons (`[y * n + x]`, row 0 drawn at the bottom). Panels are scaled up
-/// to about 200 pixels and share one colour scale from 0 to `vmax_hz`, shown
-/// by a colour bar. All panels must have the same number of frames.
-pub fn write_activity_gif_with_delay(
-    panels: &[(String, usize, Vec<Vec<f32>>)],
-    vmax_hz: f32,
-    colormap: Colormap,
-    path: &Path,
-    delay_cs: u16,
-) -> Result<PathBuf, OutputError> {
-    check_target(path)?;
-    if panels.is_empty() {
-        return Err(OutputError::invalid(format!("no landscapes to animate in {}", path.display())));
-    }
-    if !(vmax_hz > 0.0 && vmax_hz.is_finite()) {
-        return Err(OutputError::invalid(format!(
-            "the colour scale maximum for {} must be a positive number of Hz, not {vmax_hz}",
-            path.display()
-        )));
-    }
-    let frame_count = panels[0].2.len();
-    for (name, n, frames) in panels {
-        if *n == 0 || frames.is_empty() {
-            return Err(OutputError::invalid(format!("landscape '{name}' has no frames or an empty grid (n = {n})")));
-        }
-        if frames.len() != frame_count {
-            return Err(OutputError::invalid(format!(
-                "landscape '{name}' has {} frames but '{}' has {frame_count}; record all landscapes for the same time",
-                frames.len(),
-                panels[0].0
-            )));
-        }
-        if let Some((k, f)) = frames.iter().enumerate().find(|(_, f)| f.len() != n * n) {
-            return Err(OutputError::invalid(format!(
-                "frame {k} of landscape '{name}' has {} values; n = {n} needs {}",
-                f.len(),
-                n * n
-            )));
-        }
-    }
-    ensure_font()?;
-
-    let sizes: Vec<usize> = panels.iter().map(|p| p.1).collect();
-    let layout = activity_layout(&sizes);
-    let mut palette = colormap.samples(GIF_LEVELS);
-    palette.extend((0..GIF_GREYS).map(|i| {
-        let g = (i * 255 / (GIF_GREYS - 1)) as u8;
-        [g, g, g]
-    }));
-    let nan_index = (GIF_LEVELS + GIF_GREYS / 2) as u8;
-    let level = |v: f32| -> u8 {
-        if v.is_nan() { nan_index } else { ((v / vmax_hz).clamp(0.0, 1.0) * (GIF_LEVELS - 1) as f32).round() as u8 }
-    };
-
-    // Static parts: titles, frames, colour bar and its labels.
-    let white = [255, 255, 255];
-    let black = [0, 0, 0];
-    let mut base = Canvas::new(layout.width, layout.height, white);
-    for ((name, _, _), r) in panels.iter().zip(&layout.panels) {
-        base.frame_rect(*r, black);
-        base.text(r.x + r.w as i32 / 2, r.y - 14, name, 16.0, black, HAlign::Center)?;
-    }
-    let bar = layout.bar;
-    let bar_levels: Vec<[u8; 3]> = (0..GIF_LEVELS).map(|i| palette[i]).collect();
-    base.blit_scaled_nearest(&bar_levels, 1, GIF_LEVELS, bar, true);
-    base.frame_rect(bar, black);
-    for v in nice_ticks(0.0, vmax_hz as f64, 4) {
-        let frac = v / vmax_hz as f64;
-        let y = bar.bottom() - 1 - (frac * (bar.h as f64 - 1.0)).round() as i32;
-        base.line(bar.right() as f32, y as f32 + 0.5, bar.right() as f32 + 4.0, y as f32 + 0.5, black, 1.0);
-        base.text(bar.right() + 6, y, &format_tick(v), 11.0, black, HAlign::Left)?;
-    }
-    base.text(bar.x + bar.w as i32 / 2, bar.y - 14, "Hz", 12.0, black, HAlign::Center)?;
-    snap_to_palette(&mut base.rgba, &palette);
-    let lookup: std::collections::HashMap<[u8; 3], u8> =
-        palette.iter().enumerate().rev().map(|(i, c)| (*c, i as u8)).collect();
-    let base_indices: Vec<u8> = base.rgba.chunks_exact(4).map(|p| lookup[&[p[0], p[1], p[2]]]).collect();
-
-    let mut rec = GifRecorder::new_with_palette(path, layout.width, layout.height, delay_cs, &palette)?;
-    let mut frame = base_indices.clone();
-    for k in 0..frame_count {
-        frame.copy_from_slice(&base_indices);
-        for ((_, n, frames), r) in panels.iter().zip(&layout.panels) {
-            let values = &frames[k];
-            for_each_scaled(layout.width, layout.height, *r, *n, *n, true, |d, s| {
-                frame[d] = level(values[s]);
-            });
-        }
-        rec.push_indexed(&frame)?;
-    }
-    rec.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::atomic::tests::{entries, scratch_dir};
+    use crate::output::atomic::tests::entries;
+    use std::fs;
 
     fn panel(name: &str, n: usize, k: usize) -> Fig2Panel {
         let lo = k as f64 * 0.5;
@@ -677,7 +446,8 @@ mod tests {
 
     #[test]
     fn fig2_png_and_svg() {
-        let dir = scratch_dir("fig2");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let (png, svg) = (dir.join("fig2.png"), dir.join("fig2.svg"));
         let panels = vec![
             panel("symmetric", 100, 1000),
@@ -723,12 +493,12 @@ mod tests {
         assert!(text.contains("Probability density") && text.contains("Firing rate [Hz]"));
         assert_eq!(text.matches("<image ").count(), 10);
         assert!(text.len() < 3_000_000, "SVG is {} bytes", text.len());
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn fig2_small_and_single() {
-        let dir = scratch_dir("fig2-small");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let (png, svg) = (dir.join("a.png"), dir.join("a.svg"));
         write_fig2(&[panel("random", 20, 100)], &png, &svg).unwrap();
         let img = image::open(&png).unwrap().to_rgb8();
@@ -740,12 +510,12 @@ mod tests {
         let mut p = panel("homogeneous", 20, 0);
         p.rates_hz.iter_mut().for_each(|r| *r = 0.0);
         write_fig2(&[p], &png, &svg).unwrap();
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn fig2_errors_leave_no_files() {
-        let dir = scratch_dir("fig2-err");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let missing = dir.join("nope");
         let e = write_fig2(&[panel("random", 20, 100)], &missing.join("f.png"), &dir.join("f.svg")).unwrap_err();
         assert!(e.to_string().contains("nope"), "{e}");
@@ -757,7 +527,6 @@ mod tests {
         let e = write_fig2(&[bad], &dir.join("f.png"), &dir.join("f.svg")).unwrap_err();
         assert!(e.to_string().contains("random"), "{e}");
         assert!(entries(&dir).is_empty());
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -772,55 +541,5 @@ mod tests {
         assert_eq!(s.first(), Some(&(0.0, 0.0)));
         assert_eq!(s.last(), Some(&(4.0, 0.0)));
         assert_eq!(s.len(), 8);
-        assert_eq!(base64(b"Ma"), "TWE=");
-        assert_eq!(base64(b"Man"), "TWFu");
-        assert_eq!(base64(b"M"), "TQ==");
-    }
-
-    #[test]
-    fn activity_gif_follows_values() {
-        let dir = scratch_dir("activity");
-        let path = dir.join("activity.gif");
-        let n = 20;
-        let frames_a: Vec<Vec<f32>> = (0..5).map(|k| vec![k as f32 * 16.0; n * n]).collect();
-        // Second panel: rate grows with y (row 0 at the bottom).
-        let frames_b: Vec<Vec<f32>> =
-            (0..5).map(|_| (0..30 * 30).map(|i| if i / 30 < 15 { 0.0 } else { 64.0 }).collect()).collect();
-        let panels = vec![("symmetric".to_string(), n, frames_a), ("perlin".to_string(), 30, frames_b)];
-        let t = std::time::Instant::now();
-        let out = write_activity_gif(&panels, 64.0, Colormap::Viridis, &path).unwrap();
-        eprintln!("activity gif: {:?}", t.elapsed());
-        assert_eq!(out, path);
-        assert_eq!(entries(&dir), vec!["activity.gif"]);
-        let (w, h, frames, _) = crate::output::gif::tests::decode(&path);
-        let layout = activity_layout(&[n, 30]);
-        assert_eq!((w, h), (layout.width, layout.height));
-        assert_eq!(frames.len(), 5);
-        assert_eq!(layout.panels[0].w, 200);
-        assert_eq!(layout.panels[1].w, 210);
-        let px = |f: &Vec<u8>, x: i32, y: i32| {
-            let i = (y as usize * w + x as usize) * 4;
-            [f[i], f[i + 1], f[i + 2]]
-        };
-        let levels = Colormap::Viridis.samples(GIF_LEVELS);
-        let r = layout.panels[0];
-        for (k, f) in frames.iter().enumerate() {
-            let expected = levels[((k as f32 * 16.0 / 64.0) * 239.0).round() as usize];
-            assert_eq!(px(f, r.x + 50, r.y + 50), expected, "frame {k}");
-        }
-        let r = layout.panels[1];
-        assert_eq!(px(&frames[0], r.x + 5, r.bottom() - 3), levels[0]);
-        assert_eq!(px(&frames[0], r.x + 5, r.y + 3), levels[239]);
-
-        // Errors: mismatched frame counts, bad vmax, missing folder.
-        let mut uneven = panels.clone();
-        uneven[1].2.pop();
-        assert!(write_activity_gif(&uneven, 64.0, Colormap::Viridis, &dir.join("u.gif")).is_err());
-        assert!(write_activity_gif(&panels, 0.0, Colormap::Viridis, &dir.join("u.gif")).is_err());
-        let missing = dir.join("nope").join("a.gif");
-        let e = write_activity_gif(&panels, 64.0, Colormap::Viridis, &missing).unwrap_err();
-        assert!(e.to_string().contains(&missing.display().to_string()));
-        assert_eq!(entries(&dir), vec!["activity.gif"]);
-        fs::remove_dir_all(dir).unwrap();
     }
 }
