@@ -12,4 +12,6 @@ if command -v apt-get >/dev/null 2>&1; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
     fi
 fi
+# The tests call the first python3 on the PATH; where that is not Debian's (pyenv, a venv), give it NumPy.
+python3 -c 'import numpy' 2>/dev/null || python3 -m pip install --quiet numpy
 cargo test --workspace "$@"

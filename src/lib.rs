@@ -1,12 +1,16 @@
 //! seqscape: the command line, outputs and (with the `window` feature) the window around
 //! [`seqscape_core`].
+//!
+//! Layers, each importing only those below it: [`cli`] → [`commands`] → [`app`] (the window) →
+//! [`options`], [`presets`] → [`output`] → [`error`] and the core.
 
+#[cfg(feature = "window")]
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod error;
+pub mod options;
 pub mod output;
 pub mod presets;
-pub mod record;
-pub mod sequences;
 
 pub use seqscape_core as core;

@@ -71,6 +71,50 @@ pub fn load(path: &Path) -> Result<Params, String> {
     from_toml(&text, &path.display().to_string())
 }
 
+/// Keys whose value follows the scale-down (the rest are the user's physics and apply at any scale).
+const SCALE_KEYS: [&str; 5] = ["scale_down", "n", "out_degree", "theta", "j_pa"];
+
+/// Reads a preset file at another scale-down than its own: the scale-dependent constants follow
+/// [`rescale`], every other key of the file applies as written. A file that sets `n`, `out_degree`
+/// or `theta` to a value of its own cannot be rescaled: that conflict is an error.
+pub fn load_at_scale(path: &Path, scale_down: Option<u32>) -> Result<Params, String> {
+    let base = load(path)?;
+    let Some(scale) = scale_down.filter(|&s| s != base.scale_down) else {
+        return Ok(base);
+    };
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {origin}: {e}"))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| format!("{origin}: {}", e.message()))?;
+    let preset_base = Params::new(base.preset, base.landscape, base.scale_down).map_err(|e| e.to_string())?;
+    let own = |key: &str, file: f64, preset: f64| table.contains_key(key) && file != preset;
+    let custom: Vec<&str> = [
+        ("n", own("n", base.n as f64, preset_base.n as f64)),
+        ("out_degree", own("out_degree", base.out_degree as f64, preset_base.out_degree as f64)),
+        ("theta", own("theta", base.theta, preset_base.theta)),
+    ]
+    .into_iter()
+    .filter_map(|(k, c)| c.then_some(k))
+    .collect();
+    if !custom.is_empty() {
+        return Err(format!(
+            "{origin} sets {} for scale-down {}, which --scale-down {scale} would replace: leave out --scale-down or those keys",
+            custom.join(", "),
+            base.scale_down
+        ));
+    }
+    let rescaled = rescale(&base, scale).map_err(|e| e.to_string())?;
+    let mut merged =
+        toml::Table::try_from(&rescaled).map_err(|e| format!("cannot represent the parameters as TOML: {e}"))?;
+    for (key, value) in table {
+        if !SCALE_KEYS.contains(&key.as_str()) {
+            merged.insert(key, value);
+        }
+    }
+    let p: Params = merged.try_into().map_err(|e: toml::de::Error| format!("{origin}: {}", e.message()))?;
+    p.validate().map_err(|e| format!("{origin} at scale-down {scale}: {e}"))?;
+    Ok(p)
+}
+
 /// Writes a complete preset file (atomically: a failed save leaves no partial file).
 pub fn save(p: &Params, path: &Path) -> Result<(), String> {
     let text = to_toml(p)?;
@@ -147,5 +191,21 @@ mod tests {
         let q = rescale(&p, 2).unwrap();
         assert_eq!((q.n, q.mu_pa), (50, 720.0));
         assert!((q.j_pa * q.out_degree as f64 - 2.0 * p.j_pa / 2.0 * p.out_degree as f64).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_preset_file_at_another_scale_keeps_its_own_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        std::fs::write(&path, "t_ref_ms = 3.0\nc_m_pf = 200.0\nmu_pa = 650.0\n").unwrap();
+        let p = load_at_scale(&path, Some(2)).unwrap();
+        assert_eq!((p.scale_down, p.n, p.t_ref_ms, p.c_m_pf, p.mu_pa), (2, 50, 3.0, 200.0, 650.0));
+        let base = Params::new(Preset::Paper, LandscapeKind::Perlin, 2).unwrap();
+        assert_eq!((p.out_degree, p.theta, p.j_pa), (base.out_degree, base.theta, base.j_pa));
+        // A file of its own network size cannot be rescaled.
+        std::fs::write(&path, "n = 60\nt_ref_ms = 3.0\n").unwrap();
+        let err = load_at_scale(&path, Some(2)).unwrap_err();
+        assert!(err.contains("sets n") && err.contains("--scale-down 2"), "{err}");
+        assert_eq!(load_at_scale(&path, None).unwrap().n, 60);
     }
 }

@@ -1,3 +1,4 @@
+#![cfg(feature = "window")]
 //! Black-box tests of the window and of `seqscape record`, as a user runs them: the real binary
 //! under Xvfb with Mesa's software Vulkan (lavapipe), then the pixels of its screenshot and the
 //! frames of its videos. A missing display stack is a failure, not a skip: `scripts/test.sh`

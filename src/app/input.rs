@@ -16,7 +16,7 @@ use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
 use seqscape_core::model::landscape::lattice_angle;
 use seqscape_core::model::network::{Connectivity, partition_rows};
-use seqscape_core::model::{Params, Preset, ShiftMode};
+use seqscape_core::model::{Params, ShiftMode};
 use seqscape_core::sim::{SimConnectivity, SimPool, SimState, Stimulus, StimulusQueue};
 
 use super::camera::{ViewCamera, window_to_world};
@@ -214,9 +214,9 @@ fn pointer(
     }
 }
 
-/// In the paper preset targets move along one of the 8 lattice directions: paint those.
+/// With the lattice shift, targets move along one of the 8 lattice directions: paint those.
 fn snap_for(p: &Params, angle: f64) -> f64 {
-    if p.preset == Preset::Paper && p.shift_mode == ShiftMode::Lattice { lattice_angle(angle) } else { angle }
+    if p.shift_mode == ShiftMode::Lattice { lattice_angle(angle) } else { angle }
 }
 
 /// Sets the direction of every neuron within `radius` of `centre` (on the torus); `None` restores

@@ -1,7 +1,8 @@
 //! The interactive window: the activity on a textured quad, landscape arrows, an egui panel,
 //! stimulus clicks and a landscape brush, GIF/MP4 recording and screenshots.
 //!
-//! The simulation is the core's [`SimPlugin`]; this module only drives it (speed, pause, step),
+//! The simulation is the core's network and [`SimSystemsPlugin`], built before the window opens;
+//! this module only drives it (speed, pause, step),
 //! shows it and edits it. One plugin per file:
 //! [`clock`] runs the ticks, [`rebuild`] swaps in networks built off the main thread, [`view`]
 //! uploads the activity texture, [`camera`] pans/zooms/fits, [`arrows`] and [`tracking`] draw
@@ -10,7 +11,7 @@
 
 mod arrows;
 mod camera;
-mod clock;
+pub mod clock;
 mod hud;
 mod input;
 mod panel;
@@ -21,68 +22,28 @@ mod view;
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use bevy::log::{Level, LogPlugin};
 use bevy::prelude::*;
 use bevy::window::{ExitCondition, WindowResolution};
 use bevy_egui::EguiPlugin;
-use clap::{Args, Parser};
-use seqscape_core::model::{Landscape, LandscapeKind, Params};
-use seqscape_core::sim::{SimPlugin, SimPool, SimState, run_ticks};
+use seqscape_core::model::{Landscape, Params};
+use seqscape_core::model::network::Network;
+use seqscape_core::sim::{NetworkParts, SimPool, SimState, SimSystemsPlugin, build_network, insert_network, run_ticks};
 
-use crate::cli::{ModelArgs, UserError};
-use crate::frame::{DEFAULT_TRACE_MAX, VideoFormat};
-use crate::output::atomic::check_target;
+use crate::error::UserError;
 use crate::output::colormap::Colormap;
 
-/// Options of `seqscape app` (and of `seqscape` without a command).
-#[derive(Args, Debug, Clone)]
-pub struct AppArgs {
-    /// Landscape: symmetric, random, perlin or homogeneous (default: perlin, or the preset file's).
-    #[arg(long)]
-    pub landscape: Option<String>,
-    #[command(flatten)]
-    pub model: ModelArgs,
-    /// Run this many frames, then exit (after saving --screenshot, if given).
-    #[arg(long)]
-    pub frames: Option<u64>,
-    /// With --frames: save a PNG of the whole window (panel included) before exiting.
-    #[arg(long)]
-    pub screenshot: Option<PathBuf>,
-    /// Colour map: viridis, magma, inferno, plasma, cividis, gray or hsv.
-    #[arg(long, default_value = "viridis")]
-    pub colormap: String,
-    /// File that 'R' records to (.gif, or .mp4 with ffmpeg on the PATH).
-    #[arg(long, default_value = "seqscape-recording.gif")]
-    pub record_to: PathBuf,
-    /// Start recording to --record-to as soon as the window opens.
-    #[arg(long)]
-    pub record: bool,
-    /// Start with the torus tiled 3×3.
-    #[arg(long)]
-    pub tiled: bool,
-    /// Start with the landscape arrows hidden.
-    #[arg(long)]
-    pub no_arrows: bool,
-    /// Simulation speed in simulated seconds per wall second (0.01 to 20), or "max", or "paused".
-    #[arg(long, default_value = "1")]
-    pub speed: String,
-    /// Window size in logical pixels, WIDTHxHEIGHT.
-    #[arg(long, default_value = "1000x700")]
-    pub window: String,
-}
-
-#[derive(Parser)]
-struct DefaultApp {
-    #[command(flatten)]
-    args: AppArgs,
-}
-
-/// What `seqscape` without a command does: open the window with the defaults.
-pub fn run_default() -> Result<(), UserError> {
-    let parsed = DefaultApp::try_parse_from(["seqscape"]).map_err(|e| UserError(e.to_string()))?;
-    run(parsed.args)
+/// Everything the window starts with, checked by the `app` command.
+#[derive(Debug, Clone)]
+pub struct WindowConfig {
+    pub params: Params,
+    pub options: LaunchOptions,
+    pub view: ViewSettings,
+    /// Window size in logical pixels.
+    pub size: (u32, u32),
 }
 
 /// The ordered phases of a frame in `Update`.
@@ -165,16 +126,6 @@ pub fn warm_up(world: &mut World) {
     pool.install(|| run_ticks(world, ticks));
 }
 
-fn parse_window(text: &str) -> Result<(u32, u32), UserError> {
-    let bad = || UserError(format!("invalid window '{text}': expected WIDTHxHEIGHT, e.g. 1000x700 (200 to 8192 each)"));
-    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
-    let (w, h): (u32, u32) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
-    if !(200..=8192).contains(&w) || !(200..=8192).contains(&h) {
-        return Err(bad());
-    }
-    Ok((w, h))
-}
-
 /// Checks that an X display can be reached (the window needs one; Wayland runs it through XWayland).
 /// Whether a Vulkan loader and at least one driver are installed (the renderer needs both; Mesa's
 /// software driver will do).
@@ -238,76 +189,17 @@ fn check_display() -> Result<(), String> {
     if reachable { Ok(()) } else { Err(format!("the display '{display}' cannot be reached")) }
 }
 
-fn check_png_target(path: &Path) -> Result<(), UserError> {
-    if !path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("png")) {
-        return Err(UserError(format!(
-            "cannot save the screenshot {}: the file name must end in .png",
-            path.display()
-        )));
-    }
-    check_target(path).map_err(|e| UserError(e.to_string()))
-}
-
-/// Runs `seqscape app`.
-pub fn run(args: AppArgs) -> Result<(), UserError> {
-    let colormap = Colormap::from_name(&args.colormap)?;
-    if args.frames == Some(0) {
-        return Err(UserError("invalid frames '0': expected at least 1".into()));
-    }
-    if let Some(shot) = &args.screenshot {
-        if args.frames.is_none() {
-            return Err(UserError(
-                "--screenshot needs --frames N (for a screenshot at any time, press S in the window)".into(),
-            ));
-        }
-        check_png_target(shot)?;
-    }
-    VideoFormat::from_path(&args.record_to).map_err(UserError)?;
-    check_target(&args.record_to).map_err(|e| UserError(e.to_string()))?;
-    let (w, h) = parse_window(&args.window)?;
-    let speed = match args.speed.trim() {
-        "max" => None,
-        "paused" | "pause" => Some(0.0),
-        text => match text.parse::<f64>() {
-            Ok(v) if (clock::MIN_SPEED..=clock::MAX_SPEED).contains(&v) => Some(v),
-            _ => {
-                return Err(UserError(format!(
-                    "invalid speed '{text}': expected {} to {}, 'max' or 'paused'",
-                    clock::MIN_SPEED,
-                    clock::MAX_SPEED
-                )));
-            }
-        },
-    };
-    let landscape = args.landscape.as_deref().map(LandscapeKind::from_name).transpose()?;
-    let params = args.model.params_for(landscape)?;
-    // Leave a core to the renderer unless the user chose.
-    let threads = match args.model.threads()? {
-        0 => std::thread::available_parallelism().map_or(1, |c| c.get().saturating_sub(1).max(1)),
-        t => t,
-    };
+/// Opens the window; returns when it is closed.
+pub fn run(config: WindowConfig) -> Result<(), UserError> {
     if let Err(why) = check_display().and_then(|()| check_vulkan()) {
         return Err(UserError(format!(
             "cannot open a window: {why}; without a display use 'seqscape figure' for pictures or 'seqscape record' for videos"
         )));
     }
-    let options = LaunchOptions {
-        threads,
-        speed,
-        frames: args.frames,
-        screenshot: args.screenshot.clone(),
-        record_to: args.record_to.clone(),
-        record_at_start: args.record,
-    };
-    let view = ViewSettings {
-        colormap,
-        trace_max: DEFAULT_TRACE_MAX,
-        arrows: !args.no_arrows,
-        tiled: args.tiled,
-        trails: true,
-        help: false,
-    };
-    let exit = build_app(params, options, view, (w, h)).run();
+    // The network is built before the window opens, so a network that cannot be built is an error
+    // here rather than in a plugin.
+    let (net, pool) = build_network(config.params, config.options.threads)?;
+    let exit = build_app(net, pool, config.options, config.view, config.size).run();
     match exit {
         AppExit::Success => Ok(()),
         AppExit::Error(code) => {
@@ -316,7 +208,13 @@ pub fn run(args: AppArgs) -> Result<(), UserError> {
     }
 }
 
-fn build_app(params: Params, options: LaunchOptions, view: ViewSettings, (w, h): (u32, u32)) -> App {
+fn build_app(
+    net: Network,
+    pool: Arc<rayon::ThreadPool>,
+    options: LaunchOptions,
+    view: ViewSettings,
+    (w, h): (u32, u32),
+) -> App {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -338,9 +236,9 @@ fn build_app(params: Params, options: LaunchOptions, view: ViewSettings, (w, h):
     );
     app.add_plugins(EguiPlugin::default());
     app.insert_resource(ClearColor(Color::srgb(0.06, 0.06, 0.08)));
-    // The simulation is driven by `clock`, not by Bevy's fixed-timestep loop.
-    app.insert_resource(Time::<Fixed>::from_seconds(1.0e9));
-    app.add_plugins(SimPlugin { params: params.clone(), threads: options.threads, record: false, stop_at_end: false });
+    // The simulation's own schedule, `SimTick`, is run by `clock`.
+    app.add_plugins(SimSystemsPlugin);
+    insert_network(app.world_mut(), NetworkParts::from_network(net), pool);
     warm_up(app.world_mut());
     let generated = app.world().resource::<seqscape_core::sim::SimConnectivity>().landscape.clone();
     app.insert_resource(GeneratedLandscape::new(generated));

@@ -1,9 +1,9 @@
-//! Batch runs: warm-up + duration through a [`Runner`], and what they produce. `seqscape run`,
-//! `figure`, `bench` and the tests all simulate through here.
+//! What a batch run produces: [`BatchRun`], the spikes and the network's maps of one warm-up +
+//! duration, as [`run_batch`](super::run_batch) returns them. `seqscape run`, `figure`, `bench`
+//! and the tests all simulate through it.
 
-use super::runner::Runner;
 use crate::analysis;
-use crate::model::{ParamError, Params};
+use crate::model::Params;
 
 /// What a batch run produced.
 #[derive(Clone, Debug)]
@@ -23,14 +23,6 @@ pub struct BatchRun {
     pub build_s: f64,
     pub sim_s: f64,
     pub threads: usize,
-}
-
-/// Simulates warm-up + duration with a [`Runner`]; `progress(done_ms, total_ms)` is called every
-/// simulated 100 ms.
-pub fn run_batch(params: Params, threads: usize, progress: impl FnMut(f64, f64)) -> Result<BatchRun, ParamError> {
-    let mut runner = Runner::new(params, threads)?;
-    runner.run_to_end(progress);
-    Ok(runner.finish())
 }
 
 impl BatchRun {

@@ -1,6 +1,8 @@
-//! The Bevy ECS layer: the network lives in resources and advances in ordered fixed-timestep
-//! systems (input → integrate → propagate → record). Headless runs go through [`Runner`], the window
-//! through [`SimPlugin`]; both schedule the same [`SimSystemsPlugin`].
+//! The Bevy ECS layer: the network lives in resources and advances in ordered systems of its own
+//! schedule, [`SimTick`] (input → integrate → propagate → record). Headless runs go through
+//! [`Runner`]; the window builds the network with [`build_network`], inserts it with
+//! [`insert_network`] and runs the ticks from its clock; both schedule the same
+//! [`SimSystemsPlugin`].
 
 mod batch;
 mod plugin;
@@ -8,7 +10,7 @@ mod resources;
 mod runner;
 mod systems;
 
-pub use batch::{BatchRun, run_batch};
-pub use plugin::{SimBuildError, SimPlugin, SimSet, SimSystemsPlugin, build_network, insert_network, run_ticks};
+pub use batch::BatchRun;
+pub use plugin::{SimBuildError, SimPlugin, SimSet, SimSystemsPlugin, SimTick, build_network, insert_network, run_ticks};
 pub use resources::*;
-pub use runner::Runner;
+pub use runner::{Runner, run_batch};

@@ -1,5 +1,5 @@
-//! The simulation as Bevy plugins: [`SimSystemsPlugin`] schedules the systems in `FixedUpdate` around
-//! a network already in the world; [`SimPlugin`] builds the network from parameters first.
+//! The simulation as Bevy plugins: [`SimSystemsPlugin`] schedules the systems in their own schedule,
+//! [`SimTick`], around a network already in the world; [`SimPlugin`] builds the network from parameters first.
 //! Headless runs go through [`Runner`](super::Runner), which builds the network outside any plugin
 //! so that invalid parameters are an error value.
 
@@ -13,7 +13,14 @@ use super::systems;
 use crate::model::network::{Network, thread_pool};
 use crate::model::{ParamError, Params};
 
-/// The ordered phases of one fixed tick; other plugins may add their systems to these sets.
+/// The schedule of one simulation tick (one block of steps). Whoever drives the clock runs it: the
+/// headless [`Runner`](super::Runner) as fast as it can, the window as many times per frame as its
+/// speed control asks (see [`run_ticks`]). It is not Bevy's `SimTick`, whose clock cannot run
+/// "as fast as possible within a frame budget".
+#[derive(bevy::ecs::schedule::ScheduleLabel, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SimTick;
+
+/// The ordered phases of one tick; other plugins may add their systems to these sets.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SimSet {
     Input,
@@ -22,15 +29,16 @@ pub enum SimSet {
     Record,
 }
 
-/// Schedules the simulation in `FixedUpdate` (input → integrate → propagate → record). The
+/// Schedules the simulation in [`SimTick`] (input → integrate → propagate → record). The
 /// network's resources come from [`insert_network`]; until they are there the systems do not run.
 pub struct SimSystemsPlugin;
 
 impl Plugin for SimSystemsPlugin {
     fn build(&self, app: &mut App) {
-        app.configure_sets(FixedUpdate, (SimSet::Input, SimSet::Integrate, SimSet::Propagate, SimSet::Record).chain());
+        app.init_schedule(SimTick);
+        app.configure_sets(SimTick, (SimSet::Input, SimSet::Integrate, SimSet::Propagate, SimSet::Record).chain());
         app.add_systems(
-            FixedUpdate,
+            SimTick,
             (
                 systems::apply_input.in_set(SimSet::Input),
                 systems::integrate.in_set(SimSet::Integrate),
@@ -40,7 +48,7 @@ impl Plugin for SimSystemsPlugin {
                 .chain()
                 .run_if(systems::not_finished),
         );
-        app.edit_schedule(FixedUpdate, |s| {
+        app.edit_schedule(SimTick, |s| {
             s.set_executor(SingleThreadedExecutor::new());
         });
     }
@@ -89,7 +97,7 @@ pub fn insert_network(world: &mut World, parts: NetworkParts, pool: Arc<rayon::T
 /// Runs `ticks` fixed ticks of `world`'s simulation.
 pub fn run_ticks(world: &mut World, ticks: u64) {
     for _ in 0..ticks {
-        world.run_schedule(FixedUpdate);
+        world.run_schedule(SimTick);
     }
 }
 

@@ -170,11 +170,19 @@ impl Runner {
     }
 }
 
+/// Simulates warm-up + duration with a [`Runner`]; `progress(done_ms, total_ms)` is called every
+/// simulated 100 ms.
+pub fn run_batch(params: Params, threads: usize, progress: impl FnMut(f64, f64)) -> Result<BatchRun, ParamError> {
+    let mut runner = Runner::new(params, threads)?;
+    runner.run_to_end(progress);
+    Ok(runner.finish())
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{LandscapeKind, Preset};
-    use crate::sim::run_batch;
 
     fn params() -> Params {
         let mut p = Params::new(Preset::Paper, LandscapeKind::Perlin, 5).unwrap();

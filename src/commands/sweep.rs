@@ -1,105 +1,48 @@
-//! The sequence commands: `analyze` (DBSCAN clusters, tracks and their summary for a run folder)
-//! and `sweep` (the paper's shift and Perlin-size sweeps, Figs. 5 and 6).
+//! `seqscape sweep`: the paper's sweeps of the shift R (Fig. 5) and of the Perlin size (Fig. 6),
+//! one run folder and sequence analysis per value, with `sweep.png`, `sweep.svg` and `sweep.json`.
 
 use std::path::{Path, PathBuf};
 
-use seqscape_core::analysis::{DbscanParams, SequenceReport, analyze};
+use clap::Args;
+use seqscape_core::analysis::{DbscanParams, SequenceReport};
 use seqscape_core::model::{LandscapeKind, Params};
 use seqscape_core::sim::BatchRun;
 
-use crate::cli::{AnalyzeArgs, DbscanArgs, ModelArgs, SweepArgs, SweepWhat, UserError};
-use crate::commands::{prepare_out_dir, simulate, write_run};
+use crate::commands::analyze::{analyze_and_write, summary_line};
+use crate::commands::run::{prepare_out_dir, simulate, write_run};
+use crate::error::UserError;
+use crate::options::{DbscanArgs, ModelArgs};
 use crate::output::atomic::write_bytes_atomic;
-use crate::output::npy::read_npz;
-use crate::output::sequences_figure::write_sequences_figure;
 use crate::output::sweep_figure::{SweepEntry, SweepKind, write_sweep_figure};
 
-impl DbscanArgs {
-    /// The DBSCAN parameters, checked.
-    pub fn params(&self) -> Result<DbscanParams, UserError> {
-        let p = DbscanParams { td_ms: self.td_ms, eps: self.eps, min_samples: self.min_samples, wrap: !self.no_wrap };
-        p.validate()?;
-        Ok(p)
-    }
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+#[value(rename_all = "kebab-case")]
+pub enum SweepWhat {
+    /// Shift R for homogeneous and Perlin landscapes (Fig. 5).
+    Shift,
+    /// Perlin size, with the homogeneous and random landscapes as the two ends (Fig. 6).
+    PerlinSize,
 }
 
-/// Analyses spikes in [from_ms, to_ms) and writes `sequences.json` and `sequences.png` into `dir`.
-pub fn analyze_and_write(
-    dir: &Path,
-    i: &[u32],
-    t_ms: &[f64],
-    n: usize,
-    window: (f64, f64),
-    dbscan: &DbscanParams,
-    title: &str,
-) -> Result<SequenceReport, UserError> {
-    let report = analyze(i, t_ms, n, window.0, window.1, dbscan)?;
-    let json = serde_json::json!({
-        "program": "seqscape",
-        "version": env!("CARGO_PKG_VERSION"),
-        "n": n,
-        "summary": report.summary,
-        "clusters": report.clusters,
-        "tracks": report.tracks,
-    });
-    let r = report.spike_range.clone();
-    write_bytes_atomic(&dir.join("sequences.json"), serde_json::to_string_pretty(&json)?.as_bytes())?;
-    write_sequences_figure(&report, &i[r.clone()], &t_ms[r], n, title, &dir.join("sequences.png"))?;
-    Ok(report)
-}
-
-/// One line summarising a report.
-pub fn summary_line(report: &SequenceReport) -> String {
-    let s = &report.summary;
-    format!(
-        "{} clusters ({:.2}/s, {} wrap), {:.1} [{:.1}, {:.1}] sequences per 1 s window, speed {:.1} grid/s ({:.2} in the paper's units, step / 25 ms), direction {:.0}° (R = {:.2})",
-        s.n_clusters,
-        s.clusters_per_s,
-        if s.wrap { "with" } else { "without" },
-        s.sequences_per_window.median,
-        s.sequences_per_window.q25,
-        s.sequences_per_window.q75,
-        s.speed_grid_per_s.median,
-        s.speed_paper_units.median,
-        s.direction_mean_deg,
-        s.direction_resultant_length,
-    )
-}
-
-pub fn analyze_dir(args: AnalyzeArgs) -> Result<(), UserError> {
-    let dbscan = args.dbscan.params()?;
-    let dir = &args.dir;
-    let params_path = dir.join("params.json");
-    let spikes_path = dir.join("spikes.npz");
-    if !spikes_path.is_file() || !params_path.is_file() {
-        return Err(UserError(format!(
-            "'{}' has no spikes.npz and params.json; point to a folder written by 'seqscape run --out DIR'",
-            dir.display()
-        )));
-    }
-    let params: serde_json::Value = serde_json::from_slice(&std::fs::read(&params_path)?).map_err(|e| {
-        UserError(format!("cannot read '{}': {e}; rewrite it with 'seqscape run'", params_path.display()))
-    })?;
-    let field = |name: &str| {
-        params[name].as_f64().ok_or_else(|| {
-            UserError(format!("'{}' lacks '{name}'; rewrite it with 'seqscape run'", params_path.display()))
-        })
-    };
-    let n = field("n")? as usize;
-    let warmup = field("warmup_ms")?;
-    let duration = field("duration_ms")?;
-    let from = args.from_ms.unwrap_or(warmup);
-    let to = args.to_ms.unwrap_or(warmup + duration + 1e-6);
-    if !(from.is_finite() && to.is_finite() && to > from) {
-        return Err(UserError(format!("empty time window [{from}, {to}) ms: pass --from-ms below --to-ms")));
-    }
-    let npz = read_npz(&spikes_path)?;
-    let i = npz.get_as::<u32>("i")?;
-    let t = npz.get_as::<f64>("t_ms")?;
-    let title = params["landscape"].as_str().unwrap_or("run").to_string();
-    let report = analyze_and_write(dir, i, t, n, (from, to), &dbscan, &title)?;
-    eprintln!("{}: {}", dir.display(), summary_line(&report));
-    Ok(())
+/// Options of `seqscape sweep`.
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// What to sweep: shift or perlin-size.
+    #[arg(ignore_case = true)]
+    pub what: SweepWhat,
+    /// Values, separated by commas (e.g. 0,1,2 or 3,5,10,20,50).
+    #[arg(long, allow_hyphen_values = true)]
+    pub values: String,
+    /// Leave out the homogeneous and random ends of the Perlin-size sweep.
+    #[arg(long)]
+    pub no_ends: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub dbscan: DbscanArgs,
+    /// Output folder.
+    #[arg(long, default_value = "seqscape-sweep")]
+    pub out: PathBuf,
 }
 
 /// Per-window sequence counts: clusters overlapping each 1 s window stepped by 100 ms.
@@ -142,6 +85,11 @@ fn sweep_jobs(args: &SweepArgs) -> Result<(SweepKind, Vec<SweepJob>), UserError>
         })?;
     if values.is_empty() {
         return Err(UserError("invalid values '': expected numbers separated by commas".into()));
+    }
+    for (k, v) in values.iter().enumerate() {
+        if values[..k].contains(v) {
+            return Err(UserError(format!("invalid values '{}': {v} appears more than once", args.values)));
+        }
     }
     let make = |landscape: LandscapeKind, model: &ModelArgs| model.params(landscape);
     let mut jobs = Vec::new();
@@ -192,10 +140,14 @@ fn sweep_jobs(args: &SweepArgs) -> Result<(SweepKind, Vec<SweepJob>), UserError>
     Ok((kind, jobs))
 }
 
+/// Runs `seqscape sweep`.
 pub fn sweep(args: SweepArgs) -> Result<(), UserError> {
     let dbscan = args.dbscan.params()?;
-    let threads = args.model.threads()?;
+    let threads = args.model.threads();
     let (kind, jobs) = sweep_jobs(&args)?;
+    for job in &jobs {
+        dbscan.check_grid(job.params.n, job.params.duration_ms)?;
+    }
     prepare_out_dir(&args.out)?;
     // Independent runs in parallel, one worker thread each: both cores stay busy without
     // synchronising inside a run.

@@ -1,0 +1,139 @@
+//! `seqscape app` (and `seqscape` without a command): checks the window's options and opens it.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser};
+
+use crate::app::clock::{MAX_SPEED, MIN_SPEED};
+use crate::app::{LaunchOptions, ViewSettings, WindowConfig};
+use crate::commands::record::COLORMAPS;
+use crate::error::UserError;
+use crate::options::{ModelArgs, landscape};
+use crate::output::atomic::check_target;
+use crate::output::colormap::Colormap;
+use crate::output::frames::DEFAULT_TRACE_MAX;
+use crate::output::video::VideoFormat;
+
+/// Options of `seqscape app` (and of `seqscape` without a command).
+#[derive(Args, Debug, Clone)]
+pub struct AppArgs {
+    /// Landscape: symmetric, random, perlin or homogeneous (default: perlin, or the preset file's).
+    #[arg(long)]
+    pub landscape: Option<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Run this many frames, then exit (after saving --screenshot, if given).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub frames: Option<u64>,
+    /// With --frames: save a PNG of the whole window (panel included) before exiting.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+    /// Colour map: viridis, magma, inferno, plasma, cividis, gray or hsv.
+    #[arg(long, default_value = "viridis")]
+    pub colormap: String,
+    /// File that 'R' records to (.gif, or .mp4 with ffmpeg on the PATH).
+    #[arg(long, default_value = "seqscape-recording.gif")]
+    pub record_to: PathBuf,
+    /// Start recording to --record-to as soon as the window opens.
+    #[arg(long)]
+    pub record: bool,
+    /// Start with the torus tiled 3×3.
+    #[arg(long)]
+    pub tiled: bool,
+    /// Start with the landscape arrows hidden.
+    #[arg(long)]
+    pub no_arrows: bool,
+    /// Simulation speed in simulated seconds per wall second (0.01 to 20), or "max", or "paused".
+    #[arg(long, default_value = "1", allow_hyphen_values = true)]
+    pub speed: String,
+    /// Window size in logical pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1000x700")]
+    pub window: String,
+}
+
+#[derive(Parser)]
+struct DefaultApp {
+    #[command(flatten)]
+    args: AppArgs,
+}
+
+/// What `seqscape` without a command does: open the window with the defaults.
+pub fn app_default() -> Result<(), UserError> {
+    let parsed = DefaultApp::try_parse_from(["seqscape"]).map_err(|e| UserError(e.to_string()))?;
+    app(parsed.args)
+}
+
+fn parse_window(text: &str) -> Result<(u32, u32), UserError> {
+    let bad = || UserError(format!("invalid window '{text}': expected WIDTHxHEIGHT, e.g. 1000x700 (200 to 8192 each)"));
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h): (u32, u32) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
+    if !(200..=8192).contains(&w) || !(200..=8192).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+fn parse_speed(text: &str) -> Result<Option<f64>, UserError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "max" => Ok(None),
+        "paused" | "pause" => Ok(Some(0.0)),
+        t => match t.parse::<f64>() {
+            Ok(v) if (MIN_SPEED..=MAX_SPEED).contains(&v) => Ok(Some(v)),
+            _ => Err(UserError(format!(
+                "invalid speed '{text}': expected {MIN_SPEED} to {MAX_SPEED}, 'max' or 'paused'"
+            ))),
+        },
+    }
+}
+
+fn check_png_target(path: &Path) -> Result<(), UserError> {
+    if !path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("png")) {
+        return Err(UserError(format!(
+            "cannot save the screenshot {}: the file name must end in .png",
+            path.display()
+        )));
+    }
+    check_target(path).map_err(|e| UserError(e.to_string()))
+}
+
+/// Runs `seqscape app`.
+pub fn app(args: AppArgs) -> Result<(), UserError> {
+    let colormap = Colormap::from_name(&args.colormap.trim().to_ascii_lowercase())
+        .map_err(|_| UserError(format!("invalid colormap '{}': expected one of: {COLORMAPS}", args.colormap)))?;
+    if let Some(shot) = &args.screenshot {
+        if args.frames.is_none() {
+            return Err(UserError(
+                "--screenshot needs --frames N (for a screenshot at any time, press S in the window)".into(),
+            ));
+        }
+        check_png_target(shot)?;
+    }
+    VideoFormat::from_path(&args.record_to).map_err(UserError)?;
+    check_target(&args.record_to).map_err(|e| UserError(e.to_string()))?;
+    let size = parse_window(&args.window)?;
+    let speed = parse_speed(&args.speed)?;
+    let landscape = args.landscape.as_deref().map(landscape).transpose()?;
+    let params = args.model.params_for(landscape)?;
+    // Leave a core to the renderer unless the user chose.
+    let threads = match args.model.threads() {
+        0 => std::thread::available_parallelism().map_or(1, |c| c.get().saturating_sub(1).max(1)),
+        t => t,
+    };
+    let options = LaunchOptions {
+        threads,
+        speed,
+        frames: args.frames,
+        screenshot: args.screenshot.clone(),
+        record_to: args.record_to.clone(),
+        record_at_start: args.record,
+    };
+    let view = ViewSettings {
+        colormap,
+        trace_max: DEFAULT_TRACE_MAX,
+        arrows: !args.no_arrows,
+        tiled: args.tiled,
+        trails: true,
+        help: false,
+    };
+    crate::app::run(WindowConfig { params, options, view, size })
+}

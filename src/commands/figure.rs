@@ -1,0 +1,78 @@
+//! `seqscape figure`: the paper's Fig. 2 (b, c) for every landscape, the activity animation, and
+//! each landscape's run folder with its sequence analysis.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use seqscape_core::model::Params;
+
+use crate::commands::analyze::{analyze_and_write, summary_line};
+use crate::commands::run::{prepare_out_dir, simulate, write_run};
+use crate::error::UserError;
+use crate::options::{DbscanArgs, ModelArgs, landscapes};
+use crate::output::activity_gif::write_activity_gif;
+use crate::output::colormap::Colormap;
+use crate::output::fig2::{Fig2Panel, write_fig2};
+
+/// Options of `seqscape figure`.
+#[derive(Args, Debug)]
+pub struct FigureArgs {
+    /// Landscape: all (default), symmetric, random, perlin or homogeneous.
+    #[arg(long, default_value = "all")]
+    pub landscape: String,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub dbscan: DbscanArgs,
+    /// Output folder.
+    #[arg(long, default_value = "seqscape-figure")]
+    pub out: PathBuf,
+}
+
+/// Shortest simulated time after the warm-up that gives rate maps and an animation frame.
+pub const MIN_DURATION_MS: f64 = 100.0;
+
+/// Runs `seqscape figure`.
+pub fn figure(args: FigureArgs) -> Result<(), UserError> {
+    let kinds = landscapes(&args.landscape)?;
+    let threads = args.model.threads();
+    let dbscan = args.dbscan.params()?;
+    let all_params: Vec<Params> = kinds.iter().map(|&k| args.model.params(k)).collect::<Result<_, _>>()?;
+    for p in &all_params {
+        dbscan.check_grid(p.n, p.duration_ms)?;
+    }
+    if let Some(p) = all_params.iter().find(|p| p.duration_ms < MIN_DURATION_MS) {
+        return Err(UserError(format!(
+            "invalid duration-ms '{}': the figure needs at least {MIN_DURATION_MS} ms after the warm-up",
+            p.duration_ms
+        )));
+    }
+    prepare_out_dir(&args.out)?;
+    let mut panels = Vec::new();
+    let mut frames = Vec::new();
+    for params in all_params {
+        let name = params.landscape.name();
+        let dir: PathBuf = args.out.join(name);
+        prepare_out_dir(&dir)?;
+        let run = simulate(params, threads, name)?;
+        write_run(&dir, &run)?;
+        let (from, to) = run.window_ms();
+        eprintln!("{name}: {} spikes, simulated in {:.2} s", run.i.len(), run.sim_s);
+        match analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), &dbscan, name) {
+            Ok(report) => eprintln!("{name}: {}", summary_line(&report)),
+            Err(e) => eprintln!("{name}: no sequence analysis: {}", e.0),
+        }
+        panels.push(Fig2Panel {
+            landscape: name.to_string(),
+            n: run.params.n,
+            in_degree: run.in_degree.iter().map(|&d| d as i32).collect(),
+            rates_hz: run.rates_hz(from, to),
+            out_degree: run.params.out_degree,
+        });
+        frames.push((name.to_string(), run.params.n, run.rate_frames(from, to, 25.0)));
+    }
+    write_fig2(&panels, &args.out.join("fig2.png"), &args.out.join("fig2.svg"))?;
+    write_activity_gif(&frames, 64.0, Colormap::Viridis, &args.out.join("activity.gif"))?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}

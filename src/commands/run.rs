@@ -1,0 +1,138 @@
+//! `seqscape run`: one network's spikes, in-degrees, landscape and parameters in a folder; and the
+//! pieces the other batch commands share (the output folder check, the simulation with a progress
+//! bar, the run folder's files).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use seqscape_core::model::Params;
+use seqscape_core::sim::{BatchRun, run_batch};
+
+use clap::Args;
+
+use crate::error::UserError;
+use crate::options::{ModelArgs, landscape};
+use crate::output::atomic::write_bytes_atomic;
+use crate::output::npy::{NpyArray, write_npy, write_npz};
+
+/// Options of `seqscape run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Landscape: symmetric, random, perlin or homogeneous.
+    #[arg(long)]
+    pub landscape: String,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Files that an analysis of an earlier run left in a folder; a new run removes them, so a folder
+/// never mixes a new run with an old analysis.
+pub const DERIVED_FILES: [&str; 3] = ["sequences.json", "sequences.png", "sequences.npz"];
+
+/// Creates `dir` if needed and checks that files can be written into it, before any simulation.
+pub fn prepare_out_dir(dir: &Path) -> Result<(), UserError> {
+    let fail = |e: std::io::Error| {
+        UserError(format!(
+            "cannot write to output folder '{}': {e}; choose a writable folder with --out",
+            dir.display()
+        ))
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(UserError(format!(
+            "output path '{}' exists and is not a folder; choose a folder with --out",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(format!(".seqscape-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(fail)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// A progress bar on a terminal (none in logs or CI).
+fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(1000);
+    let style = indicatif::ProgressStyle::with_template("{prefix:>12} [{bar:40}] {msg} ({eta})")
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_prefix(label.to_string());
+    Some(bar)
+}
+
+/// Simulates with a progress bar on a terminal.
+pub fn simulate(params: Params, threads: usize, label: &str) -> Result<BatchRun, UserError> {
+    let bar = progress_bar(label);
+    let run = run_batch(params, threads, |done, total| {
+        if let Some(b) = &bar {
+            b.set_position((1000.0 * done / total) as u64);
+            b.set_message(format!("{:.1} / {:.1} s", done / 1000.0, total / 1000.0));
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(run)
+}
+
+/// Every parameter of a run plus the program's name and version, as JSON.
+pub fn params_json(p: &Params, threads: usize) -> Result<String, UserError> {
+    let mut v = serde_json::to_value(p)?;
+    if let Some(map) = v.as_object_mut() {
+        map.insert("program".into(), "seqscape".into());
+        map.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+        map.insert("n_neurons".into(), p.n_neurons().into());
+        map.insert("threads".into(), threads.into());
+        map.insert("spike_time_convention".into(), "ms from the start of the warm-up, end of the step".into());
+    }
+    Ok(serde_json::to_string_pretty(&v)?)
+}
+
+/// Writes `spikes.npz`, `in_degree.npy`, `landscape.npy` and `params.json` into `dir`.
+pub fn write_run(dir: &Path, run: &BatchRun) -> Result<(), UserError> {
+    let n = run.params.n;
+    let i = NpyArray::from_vec(run.i.clone());
+    let t = NpyArray::from_vec(run.t_ms.clone());
+    write_npz(&dir.join("spikes.npz"), &[("i", &i), ("t_ms", &t)])?;
+    let in_degree: Vec<i32> = run.in_degree.iter().map(|&d| d as i32).collect();
+    write_npy(&dir.join("in_degree.npy"), &NpyArray::from_2d(n, n, in_degree)?)?;
+    write_npy(&dir.join("landscape.npy"), &NpyArray::from_2d(n, n, run.landscape.clone())?)?;
+    write_bytes_atomic(&dir.join("params.json"), params_json(&run.params, run.threads)?.as_bytes())?;
+    for name in DERIVED_FILES {
+        match std::fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(UserError(format!("cannot remove the old {name} in '{}': {e}", dir.display())));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Runs `seqscape run`.
+pub fn run(args: RunArgs) -> Result<(), UserError> {
+    let landscape = landscape(&args.landscape)?;
+    let params = args.model.params(landscape)?;
+    let threads = args.model.threads();
+    prepare_out_dir(&args.out)?;
+    let run = simulate(params, threads, landscape.name())?;
+    write_run(&args.out, &run)?;
+    eprintln!(
+        "{}: {} spikes from {} neurons over {:.0} ms (build {:.2} s, simulation {:.2} s) -> {}",
+        landscape,
+        run.i.len(),
+        run.params.n_neurons(),
+        run.params.warmup_ms + run.params.duration_ms,
+        run.build_s,
+        run.sim_s,
+        args.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! Options shared by several subcommands: the model options that define a network, the DBSCAN
+//! options of the sequence analysis, and the parsers of names (landscape, preset) that every
+//! command matches the same way, case-insensitively.
+
+use std::path::Path;
+
+use clap::Args;
+use seqscape_core::analysis::DbscanParams;
+use seqscape_core::model::{LandscapeKind, Params, Preset};
+
+use crate::error::UserError;
+use crate::presets;
+
+/// The accepted landscape names, for messages.
+pub const LANDSCAPE_NAMES: &str = "symmetric, random, perlin, homogeneous";
+
+/// A landscape by name, in any letter case.
+pub fn landscape(name: &str) -> Result<LandscapeKind, UserError> {
+    LandscapeKind::from_name(&name.trim().to_ascii_lowercase())
+        .map_err(|_| UserError(format!("invalid landscape '{name}': expected one of: {LANDSCAPE_NAMES}")))
+}
+
+/// `all` or one landscape, in any letter case.
+pub fn landscapes(name: &str) -> Result<Vec<LandscapeKind>, UserError> {
+    if name.trim().eq_ignore_ascii_case("all") {
+        return Ok(LandscapeKind::ALL.to_vec());
+    }
+    landscape(name)
+        .map(|l| vec![l])
+        .map_err(|_| UserError(format!("invalid landscape '{name}': expected one of: all, {LANDSCAPE_NAMES}")))
+}
+
+/// The master seed: any integer from 0 to 2⁶⁴ − 1.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| format!("expected an integer from 0 to {}", u64::MAX))
+}
+
+/// Options that define the network.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ModelArgs {
+    /// Preset: paper (the authors' NEST code), seed (the Brian2 example) or a preset file (.toml).
+    #[arg(long, default_value = "paper")]
+    pub preset: String,
+    /// Scale-down factor 1-5 (default: paper 1, seed 5).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=5))]
+    pub scale_down: Option<u32>,
+    /// Simulated time after the 500 ms warm-up, ms (default: paper 10000, seed 3000).
+    #[arg(long, allow_hyphen_values = true)]
+    pub duration_ms: Option<f64>,
+    /// Warm-up, ms (default 500).
+    #[arg(long, allow_hyphen_values = true)]
+    pub warmup_ms: Option<f64>,
+    /// Master seed of every random stream (default 0, or the preset file's).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_seed)]
+    pub seed: Option<u64>,
+    /// Worker threads, 1-256 (default: all cores).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub threads: Option<u64>,
+    /// Shift R in grid steps (default 1).
+    #[arg(long, allow_hyphen_values = true)]
+    pub shift: Option<f64>,
+    /// Perlin noise cells across the grid (default: paper 3, seed 4).
+    #[arg(long, allow_hyphen_values = true)]
+    pub perlin_size: Option<f64>,
+    /// Direction of the homogeneous landscape in degrees (default: paper 135, seed 30).
+    #[arg(long, allow_hyphen_values = true)]
+    pub direction: Option<f64>,
+    /// Mean background current, pA (default 700).
+    #[arg(long, allow_hyphen_values = true)]
+    pub mu: Option<f64>,
+    /// Standard deviation of the background current, pA (default 100).
+    #[arg(long, allow_hyphen_values = true)]
+    pub sigma: Option<f64>,
+    /// Peak synaptic current J, pA (default: paper -10 nA / out-degree, seed -10·s).
+    #[arg(long = "j-pa", allow_hyphen_values = true)]
+    pub j_pa: Option<f64>,
+    /// Synaptic time constant, ms (default 5).
+    #[arg(long, allow_hyphen_values = true)]
+    pub tau_s: Option<f64>,
+}
+
+impl ModelArgs {
+    /// The parameters these options define for `landscape`.
+    pub fn params(&self, landscape: LandscapeKind) -> Result<Params, UserError> {
+        self.params_for(Some(landscape))
+    }
+
+    /// The parameters these options define; a preset file supplies the landscape when `landscape`
+    /// is `None` (built-in presets default to Perlin).
+    pub fn params_for(&self, landscape: Option<LandscapeKind>) -> Result<Params, UserError> {
+        let builtin = Preset::from_name(&self.preset.trim().to_ascii_lowercase());
+        let mut p = match builtin {
+            Ok(preset) => {
+                let scale = self.scale_down.unwrap_or(Params::default_scale_down(preset));
+                Params::new(preset, landscape.unwrap_or(LandscapeKind::Perlin), scale)?
+            }
+            Err(_) if presets::is_file(&self.preset) => {
+                let mut p = presets::load_at_scale(Path::new(&self.preset), self.scale_down).map_err(UserError)?;
+                if let Some(l) = landscape {
+                    p.landscape = l;
+                }
+                p
+            }
+            Err(_) => {
+                return Err(UserError(format!(
+                    "invalid preset '{}': expected paper, seed or an existing preset file (.toml)",
+                    self.preset
+                )));
+            }
+        };
+        if let Some(seed) = self.seed {
+            p.seed = seed;
+        }
+        let set = |field: &mut f64, v: Option<f64>| {
+            if let Some(v) = v {
+                *field = v;
+            }
+        };
+        set(&mut p.duration_ms, self.duration_ms);
+        set(&mut p.warmup_ms, self.warmup_ms);
+        set(&mut p.shift, self.shift);
+        set(&mut p.perlin_size, self.perlin_size);
+        set(&mut p.direction_deg, self.direction);
+        set(&mut p.mu_pa, self.mu);
+        set(&mut p.sigma_pa, self.sigma);
+        set(&mut p.j_pa, self.j_pa);
+        set(&mut p.tau_s_ms, self.tau_s);
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Worker threads; 0 means all cores.
+    pub fn threads(&self) -> usize {
+        self.threads.map_or(0, |t| t as usize)
+    }
+}
+
+/// DBSCAN options shared by `analyze`, `figure` and `sweep`.
+#[derive(Args, Debug, Clone)]
+pub struct DbscanArgs {
+    /// Time scale: spikes are points (t/td, x, y).
+    #[arg(long, default_value_t = 20.0, allow_hyphen_values = true)]
+    pub td_ms: f64,
+    /// Neighbourhood radius in grid units.
+    #[arg(long, default_value_t = 3.0, allow_hyphen_values = true)]
+    pub eps: f64,
+    /// Points (the point itself included) within eps that make a core point, 1-100000.
+    #[arg(long, default_value_t = 20, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub min_samples: u64,
+    /// Do not wrap the torus (the authors' counting for Figs. 2, 5 and 6; roughly doubles the count).
+    #[arg(long)]
+    pub no_wrap: bool,
+}
+
+impl DbscanArgs {
+    /// The DBSCAN parameters, checked.
+    pub fn params(&self) -> Result<DbscanParams, UserError> {
+        let p = DbscanParams {
+            td_ms: self.td_ms,
+            eps: self.eps,
+            min_samples: self.min_samples as usize,
+            wrap: !self.no_wrap,
+        };
+        p.validate()?;
+        Ok(p)
+    }
+}

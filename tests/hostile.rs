@@ -1,0 +1,274 @@
+//! Hostile input, as found by trying to break the command line: every case gets one line on
+//! stderr naming the value (and what is accepted), exit code 2, and leaves no file behind; no
+//! panic, no hang, no runaway allocation.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_seqscape"))
+}
+
+fn run_ok(args: &[&str]) -> Output {
+    let out = bin().args(args).output().expect("the binary runs");
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// Every file under `dir`, sorted, with its size and modification time.
+fn listing(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                out.extend(listing(&e.path()));
+            } else {
+                out.push((e.path(), m.len(), m.modified().unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs `args`, expects exit 2 with one line on stderr containing every word of `words`, and
+/// `watch` unchanged.
+fn refused(args: &[&str], words: &[&str], watch: &Path) {
+    let before = listing(watch);
+    let out = bin().args(args).output().expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: one line, got {stderr}");
+    assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    for w in words {
+        assert!(stderr.to_lowercase().contains(&w.to_lowercase()), "{args:?}: '{}' should name '{w}'", stderr.trim());
+    }
+    assert_eq!(listing(watch), before, "{args:?} changed files under {}", watch.display());
+}
+
+/// A small finished run (scale-down 4, homogeneous, 600 ms after the warm-up), made once.
+fn run_folder() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("run");
+        run_ok(&[
+            "run",
+            "--landscape",
+            "homogeneous",
+            "--scale-down",
+            "4",
+            "--duration-ms",
+            "600",
+            "--threads",
+            "1",
+            "--out",
+            d.to_str().unwrap(),
+        ]);
+        dir
+    })
+    .path()
+}
+
+/// A copy of the run folder whose `params.json` has `key` set to the JSON text `value`.
+fn with_param(key: &str, value: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["spikes.npz", "landscape.npy", "in_degree.npy"] {
+        std::fs::copy(run_folder().join("run").join(name), dir.path().join(name)).unwrap();
+    }
+    let text = std::fs::read_to_string(run_folder().join("run/params.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v[key] = serde_json::from_str(value).unwrap();
+    std::fs::write(dir.path().join("params.json"), v.to_string()).unwrap();
+    dir
+}
+
+#[test]
+fn analysis_parameters_that_would_overflow_or_hang_are_refused() {
+    let run = run_folder().join("run");
+    let d = run.to_str().unwrap();
+    refused(&["analyze", d, "--eps", "1e-20"], &["eps"], &run);
+    refused(&["analyze", d, "--td-ms", "1e-20"], &["td"], &run);
+    refused(&["analyze", d, "--eps", "0"], &["eps"], &run);
+    refused(&["analyze", d, "--eps", "-inf"], &["eps"], &run);
+    refused(&["analyze", d, "--to-ms", "1e308"], &["to-ms", "ms"], &run);
+    refused(&["analyze", d, "--from-ms", "-1"], &["from-ms"], &run);
+    refused(&["analyze", d, "--min-samples", "0"], &["min-samples", "1..=100000"], &run);
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("fig");
+    refused(
+        &["figure", "--scale-down", "5", "--eps", "1e-20", "--out", out.to_str().unwrap()],
+        &["eps"],
+        scratch.path(),
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_bad_params_json_is_refused_before_reading_spikes() {
+    for (key, value, words) in [
+        ("duration_ms", "1e300", &["duration_ms"][..]),
+        ("n", "65536", &["n", "4096"][..]),
+        ("n", "20.5", &["n", "integer"][..]),
+        ("n", "\"25\"", &["n"][..]),
+        ("n", "30", &["landscape.npy", "n = 30"][..]),
+        ("n", "10", &["landscape.npy"][..]),
+    ] {
+        let dir = with_param(key, value);
+        refused(&["analyze", dir.path().to_str().unwrap()], words, dir.path());
+    }
+}
+
+#[test]
+fn a_network_too_large_to_build_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let preset = dir.path().join("huge.toml");
+    std::fs::write(&preset, "scale_down = 5\nn = 256\nout_degree = 100000\n").unwrap();
+    let out = dir.path().join("out");
+    let started = std::time::Instant::now();
+    refused(
+        &["run", "--landscape", "perlin", "--preset", preset.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &["out_degree"],
+        dir.path(),
+    );
+    assert!(started.elapsed().as_secs_f64() < 5.0, "refused only after {:?}", started.elapsed());
+    assert!(!out.exists());
+}
+
+#[test]
+fn outputs_are_checked_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fig");
+    refused(
+        &["figure", "--scale-down", "5", "--duration-ms", "0", "--out", out.to_str().unwrap()],
+        &["duration-ms"],
+        dir.path(),
+    );
+    assert!(!out.exists());
+    let gif = format!("{}/r.gif/", dir.path().display());
+    let started = std::time::Instant::now();
+    refused(&["record", "--seconds", "30", "--out", &gif], &["r.gif"], dir.path());
+    assert!(started.elapsed().as_secs_f64() < 5.0, "refused only after {:?}", started.elapsed());
+}
+
+#[test]
+fn command_line_mistakes_name_what_is_wrong_and_what_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let o = out.to_str().unwrap();
+    refused(&["run"], &["--landscape", "--out"], dir.path());
+    refused(&["sweep", "angle", "--values", "1"], &["angle", "shift", "perlin-size"], dir.path());
+    refused(&["run", "--landscape", "perlin", "--scale-down", "-1", "--out", o], &["-1", "1..=5"], dir.path());
+    refused(&["run", "--landscape", "perlin", "--duration-ms", "-inf", "--out", o], &["duration", "-inf"], dir.path());
+    refused(
+        &["run", "--landscape", "perlin", "--seed", "-3", "--out", o],
+        &["seed", "18446744073709551615"],
+        dir.path(),
+    );
+    refused(
+        &["run", "--landscape", "flat", "--out", o],
+        &["flat", "symmetric, random, perlin, homogeneous"],
+        dir.path(),
+    );
+    refused(&["record", "--seconds", "1", "--colormap", "jet", "--out", o], &["jet", "viridis"], dir.path());
+    refused(&["sweep", "shift", "--values", "1,1", "--out", o], &["1,1", "more than once"], dir.path());
+    assert!(!out.exists());
+}
+
+#[test]
+fn names_are_matched_in_any_letter_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    run_ok(&[
+        "run",
+        "--landscape",
+        "Homogeneous",
+        "--preset",
+        "PAPER",
+        "--scale-down",
+        "5",
+        "--duration-ms",
+        "50",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let params: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("params.json")).unwrap()).unwrap();
+    assert_eq!((params["landscape"].as_str(), params["preset"].as_str()), (Some("homogeneous"), Some("paper")));
+    let gif = dir.path().join("x.gif");
+    run_ok(&[
+        "record",
+        "--scale-down",
+        "5",
+        "--seconds",
+        "0.1",
+        "--colormap",
+        "Magma",
+        "--landscape",
+        "PERLIN",
+        "--out",
+        gif.to_str().unwrap(),
+    ]);
+    assert!(gif.is_file());
+}
+
+#[test]
+fn a_new_run_in_an_old_folder_leaves_no_stale_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let run = |seconds: &str| {
+        run_ok(&["run", "--landscape", "homogeneous", "--scale-down", "4", "--duration-ms", seconds, "--out", d]);
+    };
+    run("1200");
+    run_ok(&["analyze", d, "--min-samples", "5"]);
+    assert!(dir.path().join("sequences.json").is_file() && dir.path().join("sequences.npz").is_file());
+    run("300");
+    for name in ["sequences.json", "sequences.png", "sequences.npz"] {
+        assert!(!dir.path().join(name).exists(), "{name} of the earlier run is still there");
+    }
+}
+
+/// Runs a Python snippet with NumPy; a missing python3 or NumPy fails with how to install them.
+fn python(code: &str) {
+    let out = Command::new("python3").args(["-c", code]).output().unwrap_or_else(|e| {
+        panic!("python3 is needed for this test ({e}): install it with 'apt-get install python3 python3-numpy'")
+    });
+    assert!(
+        out.status.success(),
+        "python3 failed (NumPy missing? 'apt-get install python3-numpy'): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_numpy_written_folder_is_analysed_like_our_own() {
+    let ours = tempfile::tempdir().unwrap();
+    let theirs = tempfile::tempdir().unwrap();
+    for name in ["spikes.npz", "params.json", "landscape.npy"] {
+        std::fs::copy(run_folder().join("run").join(name), ours.path().join(name)).unwrap();
+        std::fs::copy(run_folder().join("run").join(name), theirs.path().join(name)).unwrap();
+    }
+    // What a NumPy user writes: compressed, int64 ids (NumPy's default integer), float32 times and
+    // an extra array the analysis does not use.
+    python(&format!(
+        "import numpy as np; s = np.load('{0}/spikes.npz'); \
+         np.savez_compressed('{0}/spikes.npz', i=s['i'].astype(np.int64), t_ms=s['t_ms'].astype(np.float32), \
+         note=np.array(['from numpy']))",
+        theirs.path().display()
+    ));
+    for dir in [&ours, &theirs] {
+        run_ok(&["analyze", dir.path().to_str().unwrap(), "--min-samples", "5"]);
+    }
+    let summary = |dir: &Path| {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sequences.json")).unwrap()).unwrap();
+        v["summary"].clone()
+    };
+    let (a, b) = (summary(ours.path()), summary(theirs.path()));
+    assert!(a["n_spikes"].as_u64().unwrap() > 100, "{a}");
+    assert_eq!(a["n_spikes"], b["n_spikes"]);
+    assert_eq!(a["n_clusters"], b["n_clusters"]);
+    let speed = |s: &serde_json::Value| s["speed_grid_per_s"]["median"].as_f64().unwrap();
+    assert!((speed(&a) - speed(&b)).abs() <= 1e-3 * speed(&a).abs().max(1.0), "{a} vs {b}");
+}
