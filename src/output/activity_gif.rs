@@ -170,7 +170,7 @@ mod tests {
         let out = write_activity_gif(&panels, 64.0, Colormap::Viridis, &path).unwrap();
         eprintln!("activity gif: {:?}", t.elapsed());
         assert_eq!(out, path);
-        assert_eq!(entries(&dir), vec!["activity.gif"]);
+        assert_eq!(entries(dir), vec!["activity.gif"]);
         let (w, h, frames, _) = crate::output::gif::tests::decode(&path);
         let layout = activity_layout(&[n, 30]);
         assert_eq!((w, h), (layout.width, layout.height));
@@ -199,6 +199,6 @@ mod tests {
         let missing = dir.join("nope").join("a.gif");
         let e = write_activity_gif(&panels, 64.0, Colormap::Viridis, &missing).unwrap_err();
         assert!(e.to_string().contains(&missing.display().to_string()));
-        assert_eq!(entries(&dir), vec!["activity.gif"]);
+        assert_eq!(entries(dir), vec!["activity.gif"]);
     }
 }

@@ -458,7 +458,7 @@ mod tests {
         let t = std::time::Instant::now();
         write_fig2(&panels, &png, &svg).unwrap();
         eprintln!("fig2 with 4 x 100 x 100: {:?}", t.elapsed());
-        assert_eq!(entries(&dir), vec!["fig2.png", "fig2.svg"]);
+        assert_eq!(entries(dir), vec!["fig2.png", "fig2.svg"]);
 
         let img = image::open(&png).unwrap().to_rgb8();
         assert_eq!(img.dimensions(), FIG2_SIZE);
@@ -526,7 +526,7 @@ mod tests {
         bad.rates_hz.pop();
         let e = write_fig2(&[bad], &dir.join("f.png"), &dir.join("f.svg")).unwrap_err();
         assert!(e.to_string().contains("random"), "{e}");
-        assert!(entries(&dir).is_empty());
+        assert!(entries(dir).is_empty());
     }
 
     #[test]

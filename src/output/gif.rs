@@ -203,10 +203,10 @@ pub(crate) mod tests {
         let idx: Vec<u8> = (0..w * h).map(|i| (i % 256) as u8).collect();
         rec.push_indexed(&idx).unwrap();
         assert_eq!(rec.frames(), 4);
-        assert_eq!(entries(&dir).len(), 1); // only the temporary so far
+        assert_eq!(entries(dir).len(), 1); // only the temporary so far
         assert!(!p.exists());
         assert_eq!(rec.finish().unwrap(), p);
-        assert_eq!(entries(&dir), vec!["a.gif"]);
+        assert_eq!(entries(dir), vec!["a.gif"]);
 
         let (dw, dh, got, delays) = decode(&p);
         assert_eq!((dw, dh), (w, h));
@@ -256,7 +256,7 @@ pub(crate) mod tests {
             let mut rec = GifRecorder::new(&p, 4, 4, 10).unwrap();
             rec.push_rgba(&[255u8; 64]).unwrap();
         }
-        assert!(entries(&dir).is_empty());
+        assert!(entries(dir).is_empty());
     }
 
     #[test]
@@ -277,7 +277,7 @@ pub(crate) mod tests {
         let mut plain = GifRecorder::new(&dir.join("b.gif"), 4, 4, 10).unwrap();
         assert!(plain.push_indexed(&[0u8; 16]).is_err());
         drop(plain);
-        assert!(entries(&dir).is_empty());
+        assert!(entries(dir).is_empty());
     }
 
     #[test]

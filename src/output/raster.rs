@@ -87,12 +87,6 @@ pub fn font(size: f32) -> Result<FontDesc<'static>, OutputError> {
     Ok(FontDesc::new(FontFamily::Name(FONT_FAMILY), size as f64, FontStyle::Normal))
 }
 
-/// Width in pixels of `text` at `size` pixels.
-pub fn text_width(text: &str, size: f32) -> Result<u32, OutputError> {
-    let f = font(size)?;
-    f.box_size(text).map(|(w, _)| w).map_err(|e| OutputError::invalid(format!("cannot lay out text '{text}': {e}")))
-}
-
 /// An RGBA image (row-major, 4 bytes per pixel, alpha kept at 255).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Canvas {
@@ -260,15 +254,6 @@ impl Canvas {
             Err(e) => Err(OutputError::invalid(format!("cannot draw text '{text}': {e}"))),
         }
     }
-
-    /// The pixels as packed RGB (alpha dropped).
-    pub fn to_rgb(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.w * self.h * 3);
-        for px in self.rgba.chunks_exact(4) {
-            out.extend_from_slice(&px[..3]);
-        }
-        out
-    }
 }
 
 #[cfg(test)]
@@ -339,6 +324,5 @@ mod tests {
         let (ymin, ymax) = (*ys.iter().min().unwrap(), *ys.iter().max().unwrap());
         assert!((xmin + xmax) / 2 - 60 <= 3 && 60 - (xmin + xmax) / 2 <= 3, "{xmin}..{xmax}");
         assert!(((ymin + ymax) / 2 - 20).abs() <= 2, "{ymin}..{ymax}");
-        assert!(text_width("Hz 64", 16.0).unwrap() > 20);
     }
 }

@@ -470,7 +470,7 @@ mod tests {
         let dir = tmp.path();
         let png = dir.join("seq.png");
         write_sequences_figure(&report, &i[r.clone()], &t[r], N, "test run", &png).unwrap();
-        assert_eq!(entries(&dir), vec!["seq.png"]);
+        assert_eq!(entries(dir), vec!["seq.png"]);
         let img = image::open(&png).unwrap().to_rgb8();
         assert_eq!(img.dimensions(), SEQUENCES_FIGURE_SIZE);
         let raster = sequences_layout().raster;
@@ -547,7 +547,7 @@ mod tests {
         // Wrong grid size.
         let e = write_sequences_figure(&report, &i[r.clone()], &t[r], 10, "x", &dir.join("a.png")).unwrap_err();
         assert!(e.to_string().contains("10 x 10"), "{e}");
-        assert!(entries(&dir).is_empty());
+        assert!(entries(dir).is_empty());
     }
 
     #[test]

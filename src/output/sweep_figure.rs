@@ -444,7 +444,7 @@ mod tests {
         list.swap(0, 5);
         list[2].speeds_paper_units.clear();
         write_sweep_figure(SweepKind::Shift, &list, &png, &svg).unwrap();
-        assert_eq!(entries(&dir), vec!["fig5.png", "fig5.svg"]);
+        assert_eq!(entries(dir), vec!["fig5.png", "fig5.svg"]);
         let img = image::open(&png).unwrap().to_rgb8();
         assert_eq!(img.dimensions(), SWEEP_FIGURE_SIZE);
         let speed = sweep_layout()[0];
@@ -499,7 +499,7 @@ mod tests {
         }
         write_sweep_figure(SweepKind::PerlinSize, &list, &png, &svg).unwrap();
         write_sweep_figure(SweepKind::Shift, &list[..1], &png, &svg).unwrap();
-        assert_eq!(entries(&dir), vec!["fig6.png", "fig6.svg"]);
+        assert_eq!(entries(dir), vec!["fig6.png", "fig6.svg"]);
     }
 
     #[test]
@@ -515,6 +515,6 @@ mod tests {
         assert!(write_sweep_figure(SweepKind::PerlinSize, &[], &dir.join("f.png"), &dir.join("f.svg")).is_err());
         let bad = vec![entry("x", f64::NAN, "perlin", 10.0)];
         assert!(write_sweep_figure(SweepKind::Shift, &bad, &dir.join("f.png"), &dir.join("f.svg")).is_err());
-        assert!(entries(&dir).is_empty());
+        assert!(entries(dir).is_empty());
     }
 }
