@@ -14,4 +14,25 @@ if command -v apt-get >/dev/null 2>&1; then
 fi
 # The tests call the first python3 on the PATH; where that is not Debian's (pyenv, a venv), give it NumPy.
 python3 -c 'import numpy' 2>/dev/null || python3 -m pip install --quiet numpy
+# The headless build (cargo feature 'window' off): no renderer, winit or egui in it, and run, analyze,
+# figure, sweep, bench and record work.
+if cargo tree --no-default-features -e normal -p seqscape 2>/dev/null | grep -qE ' (winit|bevy_render|bevy_egui) '; then
+    echo "error: the build without the 'window' feature still depends on the window stack" >&2
+    exit 1
+fi
+cargo build --no-default-features --bin seqscape
+headless="${CARGO_TARGET_DIR:-target}/debug/seqscape"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+"$headless" run --landscape homogeneous --scale-down 4 --duration-ms 1000 --out "$scratch/run"
+"$headless" analyze "$scratch/run" --min-samples 5
+"$headless" figure --landscape perlin --scale-down 5 --duration-ms 300 --out "$scratch/figure"
+"$headless" sweep shift --values 0,1 --scale-down 5 --duration-ms 300 --out "$scratch/sweep"
+"$headless" bench --scale-down 5 --duration-ms 200 --json >/dev/null
+"$headless" record --scale-down 5 --seconds 0.2 --out "$scratch/r.gif"
+if "$headless" app 2>/dev/null; then
+    echo "error: the headless build accepted 'app'" >&2
+    exit 1
+fi
+echo "headless build: run, analyze, figure, sweep, bench and record work"
 cargo test --workspace "$@"

@@ -131,7 +131,7 @@ fn a_network_too_large_to_build_is_refused_at_once() {
     let started = std::time::Instant::now();
     refused(
         &["run", "--landscape", "perlin", "--preset", preset.to_str().unwrap(), "--out", out.to_str().unwrap()],
-        &["out_degree"],
+        &["out-degree", "100000", "32768"],
         dir.path(),
     );
     assert!(started.elapsed().as_secs_f64() < 5.0, "refused only after {:?}", started.elapsed());
@@ -242,33 +242,43 @@ fn python(code: &str) {
     );
 }
 
+/// Copies the run folder and rewrites its spikes with NumPy as `ids` and `times` (NumPy type names),
+/// compressed, with an extra array the analysis does not use.
+fn numpy_copy(ids: &str, times: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["spikes.npz", "params.json", "landscape.npy"] {
+        std::fs::copy(run_folder().join("run").join(name), dir.path().join(name)).unwrap();
+    }
+    python(&format!(
+        "import numpy as np; s = np.load('{0}/spikes.npz'); \
+         np.savez_compressed('{0}/spikes.npz', i=s['i'].astype(np.{ids}), t_ms=s['t_ms'].astype(np.{times}), \
+         note=np.array(['from numpy']), flags=np.ones(3, dtype=bool))",
+        dir.path().display()
+    ));
+    dir
+}
+
+/// The summary of `analyze DIR --min-samples 5`.
+fn analysed(dir: &Path) -> serde_json::Value {
+    run_ok(&["analyze", dir.to_str().unwrap(), "--min-samples", "5"]);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sequences.json")).unwrap()).unwrap();
+    v["summary"].clone()
+}
+
 #[test]
 fn a_numpy_written_folder_is_analysed_like_our_own() {
     let ours = tempfile::tempdir().unwrap();
-    let theirs = tempfile::tempdir().unwrap();
     for name in ["spikes.npz", "params.json", "landscape.npy"] {
         std::fs::copy(run_folder().join("run").join(name), ours.path().join(name)).unwrap();
-        std::fs::copy(run_folder().join("run").join(name), theirs.path().join(name)).unwrap();
     }
-    // What a NumPy user writes: compressed, int64 ids (NumPy's default integer), float32 times and
-    // an extra array the analysis does not use.
-    python(&format!(
-        "import numpy as np; s = np.load('{0}/spikes.npz'); \
-         np.savez_compressed('{0}/spikes.npz', i=s['i'].astype(np.int64), t_ms=s['t_ms'].astype(np.float32), \
-         note=np.array(['from numpy']))",
-        theirs.path().display()
-    ));
-    for dir in [&ours, &theirs] {
-        run_ok(&["analyze", dir.path().to_str().unwrap(), "--min-samples", "5"]);
+    let reference = analysed(ours.path());
+    assert!(reference["n_spikes"].as_u64().unwrap() > 100, "{reference}");
+    // What NumPy users write: int64 ids (NumPy's default integer), compressed: the same analysis.
+    for ids in ["int64", "int32", "uint16"] {
+        assert_eq!(analysed(numpy_copy(ids, "float64").path()), reference, "ids as {ids}");
     }
-    let summary = |dir: &Path| {
-        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sequences.json")).unwrap()).unwrap();
-        v["summary"].clone()
-    };
-    let (a, b) = (summary(ours.path()), summary(theirs.path()));
-    assert!(a["n_spikes"].as_u64().unwrap() > 100, "{a}");
-    assert_eq!(a["n_spikes"], b["n_spikes"]);
-    assert_eq!(a["n_clusters"], b["n_clusters"]);
-    let speed = |s: &serde_json::Value| s["speed_grid_per_s"]["median"].as_f64().unwrap();
-    assert!((speed(&a) - speed(&b)).abs() <= 1e-3 * speed(&a).abs().max(1.0), "{a} vs {b}");
+    // float32 times move spikes on a 10 ms track boundary by a rounding error: the same spikes and
+    // clusters.
+    let single = analysed(numpy_copy("int64", "float32").path());
+    assert_eq!((&single["n_spikes"], &single["n_clusters"]), (&reference["n_spikes"], &reference["n_clusters"]));
 }
