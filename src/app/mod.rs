@@ -29,8 +29,8 @@ use bevy::log::{Level, LogPlugin};
 use bevy::prelude::*;
 use bevy::window::{ExitCondition, WindowResolution};
 use bevy_egui::EguiPlugin;
-use seqscape_core::model::{Landscape, Params};
 use seqscape_core::model::network::Network;
+use seqscape_core::model::{Landscape, Params};
 use seqscape_core::sim::{NetworkParts, SimPool, SimState, SimSystemsPlugin, build_network, insert_network, run_ticks};
 
 use crate::error::UserError;

@@ -11,6 +11,8 @@ mod runner;
 mod systems;
 
 pub use batch::BatchRun;
-pub use plugin::{SimBuildError, SimPlugin, SimSet, SimSystemsPlugin, SimTick, build_network, insert_network, run_ticks};
+pub use plugin::{
+    SimBuildError, SimPlugin, SimSet, SimSystemsPlugin, SimTick, build_network, insert_network, run_ticks,
+};
 pub use resources::*;
 pub use runner::{Runner, run_batch};

@@ -178,7 +178,6 @@ pub fn run_batch(params: Params, threads: usize, progress: impl FnMut(f64, f64))
     Ok(runner.finish())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
