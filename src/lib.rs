@@ -1,14 +1,15 @@
 //! seqscape: the command line, outputs and (with the `window` feature) the window around
 //! [`seqscape_core`].
 //!
-//! Layers, each importing only those below it: [`cli`] → [`commands`] → [`app`] (the window) →
-//! [`options`], [`presets`] → [`output`] → [`error`] and the core.
+//! Layers, each importing only those below it: [`cli`] → [`commands`] → [`app`] (the window),
+//! [`figures`] → [`options`], [`presets`] → [`output`] → [`error`] and the core.
 
 #[cfg(feature = "window")]
 pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod figures;
 pub mod options;
 pub mod output;
 pub mod presets;

@@ -12,7 +12,7 @@ use crate::error::UserError;
 use crate::options::DbscanArgs;
 use crate::output::atomic::write_bytes_atomic;
 use crate::output::npy::{NpyArray, read_npy, read_spikes, write_npz};
-use crate::output::sequences_figure::write_sequences_figure;
+use crate::figures::sequences_figure::write_sequences_figure;
 
 /// Options of `seqscape analyze`.
 #[derive(Args, Debug)]

@@ -10,9 +10,9 @@ use crate::commands::analyze::{analyze_and_write, summary_line};
 use crate::commands::run::{prepare_out_dir, simulate, write_run};
 use crate::error::UserError;
 use crate::options::{DbscanArgs, ModelArgs, landscapes};
-use crate::output::activity_gif::write_activity_gif;
+use crate::figures::activity_gif::write_activity_gif;
 use crate::output::colormap::Colormap;
-use crate::output::fig2::{Fig2Panel, write_fig2};
+use crate::figures::fig2::{Fig2Panel, write_fig2};
 
 /// Options of `seqscape figure`.
 #[derive(Args, Debug)]

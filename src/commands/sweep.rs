@@ -13,7 +13,7 @@ use crate::commands::run::{prepare_out_dir, simulate, write_run};
 use crate::error::UserError;
 use crate::options::{DbscanArgs, ModelArgs};
 use crate::output::atomic::write_bytes_atomic;
-use crate::output::sweep_figure::{SweepEntry, SweepKind, write_sweep_figure};
+use crate::figures::sweep_figure::{SweepEntry, SweepKind, write_sweep_figure};
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 #[value(rename_all = "kebab-case")]

@@ -1,35 +1,27 @@
-//! Output layer: data files (`.npy` / `.npz`), colour maps, animated GIFs and
-//! the Fig. 2 figure (PNG + SVG). Every file is written atomically: the bytes go
-//! to a temporary name in the destination folder which is renamed into place
-//! only when writing succeeded.
+//! Output layer: data files (`.npy` / `.npz`), colour maps, activity frames, animated GIFs and
+//! videos. Every file is written atomically: the bytes go to a temporary name in the destination
+//! folder which is renamed into place only when writing succeeded, and removed on an error or an
+//! interrupt. The figures drawn from runs live in [`crate::figures`], above this layer.
 
-pub mod activity_gif;
 pub mod atomic;
 pub mod colormap;
-pub mod fig2;
 pub mod frames;
 pub mod gif;
 pub mod interrupt;
 pub mod npy;
-pub mod plot;
 pub mod raster;
-pub mod sequences_figure;
-pub mod sweep_figure;
 pub mod video;
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use activity_gif::{write_activity_gif, write_activity_gif_with_delay};
 pub use atomic::{AtomicFile, check_target, write_atomic, write_bytes_atomic};
 pub use colormap::Colormap;
-pub use fig2::{Fig2Panel, write_fig2};
 pub use frames::FrameRenderer;
 pub use gif::GifRecorder;
 pub use npy::{NpyArray, NpyElement, Npz, read_npy, read_npz, read_spikes, write_npy, write_npz};
-pub use plot::{FONT_FAMILY, ensure_font, format_tick, nice_ticks};
-pub use raster::Canvas;
+pub use raster::{Canvas, FONT_FAMILY, ensure_font};
 pub use video::{VideoWriter, check_video_target};
 
 /// Everything that can go wrong while writing or reading an output file.

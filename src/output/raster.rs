@@ -9,7 +9,33 @@
 
 use plotters::style::{FontDesc, FontFamily, FontStyle};
 
-use super::{FONT_FAMILY, OutputError, ensure_font};
+use std::sync::OnceLock;
+
+use super::OutputError;
+
+/// The font family name under which the bundled font is registered for plotters.
+pub const FONT_FAMILY: &str = "sans-serif";
+
+/// Registers the bundled Ubuntu Light font as plotters' `sans-serif` family.
+/// Safe to call any number of times; only the first call does work.
+pub fn ensure_font() -> Result<(), OutputError> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(
+            FONT_FAMILY,
+            plotters::style::FontStyle::Normal,
+            epaint_default_fonts::UBUNTU_LIGHT,
+        )
+        .is_ok()
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(OutputError::invalid(
+            "the bundled Ubuntu Light font could not be loaded; rebuild seqscape from a clean checkout",
+        ))
+    }
+}
 
 /// A rectangle in pixel coordinates (top-left corner, width, height).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,41 +1,18 @@
-//! Shared pieces of the figures: the bundled font registered for `plotters`, tick values and
+//! Shared pieces of the figures: the bundled font (registered by the output layer), tick values and
 //! labels, text styles, the landscapes' line colours, PNG encoding (`image`), pixel grids embedded
 //! in SVG as base64 PNG data (`base64`), and writing a PNG and SVG pair atomically.
 
 use std::fs;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use base64::Engine as _;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::OutputError;
-use super::atomic::write_bytes_atomic;
+use crate::output::OutputError;
+use crate::output::atomic::write_bytes_atomic;
 
-/// The font family name under which the bundled font is registered for plotters.
-pub const FONT_FAMILY: &str = "sans-serif";
-
-/// Registers the bundled Ubuntu Light font as plotters' `sans-serif` family.
-/// Safe to call any number of times; only the first call does work.
-pub fn ensure_font() -> Result<(), OutputError> {
-    static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED.get_or_init(|| {
-        plotters::style::register_font(
-            FONT_FAMILY,
-            plotters::style::FontStyle::Normal,
-            epaint_default_fonts::UBUNTU_LIGHT,
-        )
-        .is_ok()
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(OutputError::invalid(
-            "the bundled Ubuntu Light font could not be loaded; rebuild seqscape from a clean checkout",
-        ))
-    }
-}
+pub use crate::output::raster::{FONT_FAMILY, ensure_font};
 
 /// "Nice" tick values (steps of 1, 2, 2.5 or 5 times a power of ten) covering
 /// `[lo, hi]`, at most about `max_count` of them, all inside the range.

@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::OutputError;
-use super::atomic::check_target;
-use super::colormap::{Colormap, PALETTE_LEVELS};
-use super::gif::GifRecorder;
+use crate::output::OutputError;
+use crate::output::atomic::check_target;
+use crate::output::colormap::{Colormap, PALETTE_LEVELS};
+use crate::output::gif::GifRecorder;
 use super::plot::{ensure_font, format_tick, nice_ticks};
-use super::raster::{Canvas, HAlign, Rect, for_each_scaled};
+use crate::output::raster::{Canvas, HAlign, Rect, for_each_scaled};
 
 const GIF_TARGET_PX: usize = 200;
 /// Default frame time: 4 hundredths of a second (25 frames per second).

@@ -28,13 +28,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use seqscape_core::analysis::sequences::percentile;
 
-use super::OutputError;
-use super::atomic::check_target;
+use crate::output::OutputError;
+use crate::output::atomic::check_target;
 use super::plot::{
     DrawResult, SERIES, centered, decimals_for, encode_png_rgb, ensure_font, font, format_tick, text_style,
     write_png_and_svg,
 };
-use super::raster::Rect;
+use crate::output::raster::Rect;
 use super::sequences_figure::SPEED_AXIS_LABEL;
 
 /// Figure size in pixels.

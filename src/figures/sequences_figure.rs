@@ -26,10 +26,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use seqscape_core::analysis::SequenceReport;
 
-use super::OutputError;
-use super::atomic::{check_target, write_bytes_atomic};
+use crate::output::OutputError;
+use crate::output::atomic::{check_target, write_bytes_atomic};
 use super::plot::{DrawResult, centered, encode_png_rgb, ensure_font, font, format_tick, text_style};
-use super::raster::Rect;
+use crate::output::raster::Rect;
 
 /// Figure size in pixels.
 pub const SEQUENCES_FIGURE_SIZE: (u32, u32) = (1400, 500);
