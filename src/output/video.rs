@@ -197,12 +197,5 @@ impl VideoWriter {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_extensions_are_refused() {
-        assert!(VideoFormat::from_path(Path::new("a.avi")).unwrap_err().contains(".gif or .mp4"));
-        assert_eq!(VideoFormat::from_path(Path::new("a.GIF")).unwrap(), VideoFormat::Gif);
-    }
-}
+#[path = "tests/video.rs"]
+mod tests;
