@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if command -v apt-get >/dev/null 2>&1; then
     need=()
-    for pkg in xvfb xauth mesa-vulkan-drivers libvulkan1 ffmpeg python3-numpy; do
+    for pkg in xvfb xauth mesa-vulkan-drivers libvulkan1 ffmpeg python3-numpy python3-venv; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
     if [ "${#need[@]}" -gt 0 ]; then
@@ -30,9 +30,17 @@ trap 'rm -rf "$scratch"' EXIT
 "$headless" sweep shift --values 0,1 --scale-down 5 --duration-ms 300 --out "$scratch/sweep"
 "$headless" bench --scale-down 5 --duration-ms 200 --json >/dev/null
 "$headless" record --scale-down 5 --seconds 0.2 --out "$scratch/r.gif"
+"$headless" export nest --scale-down 5 --out "$scratch/export"
 if "$headless" app 2>/dev/null; then
     echo "error: the headless build accepted 'app'" >&2
     exit 1
 fi
-echo "headless build: run, analyze, figure, sweep, bench and record work"
+echo "headless build: run, analyze, figure, sweep, bench, record and export work"
+# NEST 3 for the export test, from the package registry into a virtual environment of its own.
+nest_venv="${SEQSCAPE_NEST_VENV:-${HOME:-/root}/.cache/seqscape-nest}"
+if ! "$nest_venv/bin/python" -c 'import nest' >/dev/null 2>&1; then
+    python3 -m venv "$nest_venv"
+    "$nest_venv/bin/pip" install --quiet nest-simulator numpy
+fi
+export SEQSCAPE_NEST_PYTHON="$nest_venv/bin/python"
 cargo test --workspace "$@"

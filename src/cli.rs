@@ -30,6 +30,8 @@ pub enum Command {
     Analyze(commands::analyze::AnalyzeArgs),
     /// The paper's sweeps: shift R (Fig. 5) or Perlin size (Fig. 6), with sequence statistics.
     Sweep(commands::sweep::SweepArgs),
+    /// Write the network for another engine: 'export nest' (network.npz and a PyNEST 3 script).
+    Export(commands::export::ExportArgs),
 }
 
 /// A clap error as one line: its message and the details clap prints below it (the missing
@@ -69,6 +71,7 @@ pub fn main() -> i32 {
         Some(Command::Record(a)) => commands::record::record(a),
         Some(Command::Analyze(a)) => commands::analyze::analyze(a),
         Some(Command::Sweep(a)) => commands::sweep::sweep(a),
+        Some(Command::Export(a)) => commands::export::export(a),
         None => commands::default_command(),
     };
     match result {

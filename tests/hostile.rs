@@ -175,6 +175,12 @@ fn command_line_mistakes_name_what_is_wrong_and_what_is_accepted() {
     );
     refused(&["record", "--seconds", "1", "--colormap", "jet", "--out", o], &["jet", "viridis"], dir.path());
     refused(&["sweep", "shift", "--values", "1,1", "--out", o], &["1,1", "more than once"], dir.path());
+    refused(&["export", "nest", "--preset", "seed", "--out", o], &["export nest", "--preset paper"], dir.path());
+    refused(&["export", "brian", "--out", o], &["brian", "nest"], dir.path());
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, b"x").unwrap();
+    let under = blocker.join("out");
+    refused(&["export", "nest", "--scale-down", "5", "--out", under.to_str().unwrap()], &["output"], dir.path());
     assert!(!out.exists());
 }
 

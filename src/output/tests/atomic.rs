@@ -58,3 +58,16 @@ fn dropped_guard_removes_temporary() {
     }
     assert!(entries(dir.path()).is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn finished_files_get_the_mode_of_any_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, b"x").unwrap();
+    let ours = dir.path().join("ours");
+    write_bytes_atomic(&ours, b"x").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&ours), mode(&plain));
+}
