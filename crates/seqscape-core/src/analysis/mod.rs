@@ -6,8 +6,9 @@
 //!
 //! * offline, from recorded spikes: [`dbscan`] groups spikes into clusters in
 //!   (time, x, y) space and [`sequences`] turns every cluster into a sequence
-//!   with a centroid track, speeds and directions, plus a population
-//!   [`SequenceSummary`];
+//!   with centroid tracks, speeds and directions, plus a population
+//!   [`SequenceSummary`], by one of two [`Recipe`]s (ours on the torus, or
+//!   the authors' `identify_vectors`);
 //! * online, from an activity map: [`live::BumpTracker`] finds bumps in every
 //!   frame and links them into tracks for display.
 //!
@@ -33,8 +34,8 @@ pub use dbscan::{DbscanOutput, DbscanParams, MAX_GRID_CELLS_PER_AXIS, dbscan, db
 pub use live::{Bump, BumpTracker, BumpTrackerParams, Track, TrailPoint, split_trail};
 pub use rates::{rate_frames, rates_hz};
 pub use sequences::{
-    ClusterInfo, ClusterTrack, DirectionHistogram, Quartiles, SequenceReport, SequenceSummary, TrackPoint, TrackStep,
-    analyze, quartiles,
+    ClusterInfo, ClusterTrack, DirectionHistogram, Quartiles, Recipe, SequenceReport, SequenceSummary, SpeedHistogram,
+    TrackPoint, TrackStep, WindowCounts, analyze, analyze_recipe, quartiles,
 };
 /// Test support, re-exported at its former path; new code imports it from [`testing`].
 #[doc(hidden)]
