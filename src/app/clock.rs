@@ -1,7 +1,7 @@
 //! The simulation clock of the window: runs as many fixed ticks per frame as the chosen speed asks
 //! for (slow motion to faster than real time), within a frame budget so that the window stays
 //! responsive; "max" fills the budget every frame. Pause and single steps; measures the real-time
-//! factor and the frame rate.
+//! factor, the frame rate and, at exit, the longest frame.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -92,6 +92,10 @@ fn apply_launch_speed(mut clock: ResMut<SimClock>, options: Res<LaunchOptions>) 
 pub struct RunSummary {
     start: Option<(Instant, f64)>,
     frames: u64,
+    last: Option<Instant>,
+    /// The longest frame after the first ones, and frames over 50 ms.
+    longest: Duration,
+    slow: u64,
 }
 
 /// Logs frames per second and the real-time factor over the whole run when the app exits.
@@ -107,16 +111,23 @@ pub(super) fn summary(
     run.frames += 1;
     if run.frames <= SKIP {
         run.start = Some((now, state.t_ms()));
+    } else if let Some(last) = run.last {
+        let frame = now - last;
+        run.longest = run.longest.max(frame);
+        run.slow += u64::from(frame > Duration::from_millis(50));
     }
+    run.last = Some(now);
     let (t0, sim0) = run.start.unwrap_or((now, state.t_ms()));
     if exits.read().count() > 0 && run.frames > SKIP {
         run.frames -= SKIP;
         let wall = (now - t0).as_secs_f64().max(1e-9);
         notices.push(format!(
-            "{} frames in {wall:.1} s: {:.1} fps, {:.2} simulated s per wall s",
+            "{} frames in {wall:.1} s: {:.1} fps, {:.2} simulated s per wall s; longest frame {:.0} ms, {} over 50 ms",
             run.frames,
             run.frames as f64 / wall,
-            (state.t_ms() - sim0) / 1000.0 / wall
+            (state.t_ms() - sim0) / 1000.0 / wall,
+            run.longest.as_secs_f64() * 1000.0,
+            run.slow
         ));
     }
 }

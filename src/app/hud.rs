@@ -1,13 +1,19 @@
-//! Overlays on the sheet: the help window (`H`) with every shortcut, and a small badge showing
-//! the tool and whether a recording is running.
+//! Overlays on the sheet: the caption pinned to its top-left corner (landscape, simulated time,
+//! real-time factor, population rate, frame rate — recordings show it too), a badge for the tool
+//! and a running recording, first-run hints that fade after a few seconds, and the help window
+//! (`H` or `?`) with every shortcut.
+
+use std::time::Instant;
 
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
+use seqscape_core::sim::{ActivityBins, SimState};
 
 use super::ViewSettings;
+use super::camera::ViewCamera;
+use super::clock::SimClock;
 use super::input::{Tool, ToolMode};
-use super::panel::PANEL_WIDTH;
 use super::recorder::Recorder;
 
 pub(super) fn plugin(app: &mut App) {
@@ -22,20 +28,91 @@ const HELP: &[(&str, &str)] = &[
     (".", "one tick"),
     ("A", "landscape arrows"),
     ("B", "brush mode"),
-    ("R", "record on / off"),
+    ("R", "record on / off (numbered files in the recording folder)"),
     ("S", "screenshot (PNG)"),
     ("T", "tile the torus 3×3"),
     ("F", "fit the view"),
-    ("H", "this help"),
+    ("H or ?", "this help"),
 ];
+
+/// First-run hints, one line each; they fade out after [`HINT_SECONDS`].
+const HINTS: &[&str] = &[
+    "click the sheet: start a sequence",
+    "B: paint landscape directions",
+    "space: pause · R: record",
+    "H or ?: all keys",
+];
+const HINT_SECONDS: f32 = 8.0;
+
+/// The caption's text: what runs and how fast.
+pub fn caption(state: &SimState, clock: &SimClock, rate_hz: f64) -> String {
+    format!(
+        "{} {} · t = {:.2} s · {:.2}× real time · {:.1} Hz · {:.0} fps",
+        state.params.landscape.name(),
+        state.params.preset,
+        state.t_ms() / 1000.0,
+        clock.real_time_factor(),
+        rate_hz,
+        clock.fps
+    )
+}
 
 fn overlays(
     mut contexts: EguiContexts,
     mut settings: ResMut<ViewSettings>,
     tool: Res<Tool>,
     recorder: Res<Recorder>,
+    view: Res<ViewCamera>,
+    state: Res<SimState>,
+    clock: Res<SimClock>,
+    bins: Res<ActivityBins>,
+    mut opened: Local<Option<Instant>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    let opened = *opened.get_or_insert_with(Instant::now);
+    let left = view.panel_px + 8.0;
+    let rate = bins.rate_hz.back().map_or(0.0, |b| b.1);
+    egui::Area::new("caption".into()).fixed_pos(egui::pos2(left, 6.0)).interactable(false).show(ctx, |ui| {
+        egui::Frame::new()
+            .fill(Color32::from_black_alpha(150))
+            .corner_radius(3.0)
+            .inner_margin(egui::Margin::symmetric(6, 3))
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(caption(&state, &clock, rate)).color(Color32::from_gray(230)).small(),
+                    )
+                    .extend(),
+                );
+                let recording = recorder.recording().is_some();
+                if recording || tool.mode == ToolMode::Brush {
+                    ui.horizontal(|ui| {
+                        if recording {
+                            ui.colored_label(Color32::from_rgb(255, 80, 80), "REC");
+                        }
+                        if tool.mode == ToolMode::Brush {
+                            ui.colored_label(Color32::from_rgb(255, 220, 120), "brush");
+                        }
+                    });
+                }
+            });
+    });
+    let age = opened.elapsed().as_secs_f32();
+    if age < HINT_SECONDS + 2.0 && !settings.help {
+        let alpha = (1.0 - (age - HINT_SECONDS).max(0.0) / 2.0).clamp(0.0, 1.0);
+        let bottom = ctx.content_rect().bottom() - 8.0;
+        egui::Area::new("hints".into())
+            .anchor(egui::Align2::LEFT_BOTTOM, egui::vec2(left, -(ctx.content_rect().height() - bottom)))
+            .interactable(false)
+            .show(ctx, |ui| {
+                ui.set_opacity(alpha);
+                egui::Frame::new().fill(Color32::from_black_alpha(160)).inner_margin(6).show(ui, |ui| {
+                    for hint in HINTS {
+                        ui.label(egui::RichText::new(*hint).color(Color32::from_gray(235)));
+                    }
+                });
+            });
+    }
     if settings.help {
         let mut open = true;
         egui::Window::new("Keys and mouse").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
@@ -48,17 +125,6 @@ fn overlays(
             });
         });
         settings.help = open;
-    }
-    let recording = recorder.recording().is_some();
-    if recording || tool.mode == ToolMode::Brush {
-        egui::Area::new("badge".into()).fixed_pos(egui::pos2(PANEL_WIDTH + 12.0, 8.0)).show(ctx, |ui| {
-            if recording {
-                ui.colored_label(Color32::from_rgb(255, 80, 80), "● REC");
-            }
-            if tool.mode == ToolMode::Brush {
-                ui.colored_label(Color32::from_rgb(255, 220, 120), "brush");
-            }
-        });
     }
     Ok(())
 }

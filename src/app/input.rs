@@ -5,7 +5,9 @@
 //! stroke's direction, a direction chosen in the panel, or the generated landscape (erase). Painted
 //! neurons get new connections (`SynapseBuckets::redraw`, then the partitioned buckets are rebuilt)
 //! a few times per second while painting and when the stroke ends.
-//! Keys: space pause, `.` step, `A` arrows, `B` brush, `R` record, `S` screenshot, `H` help,
+//! A ring under the cursor shows the radius; a click of any length (press and release within one
+//! frame too) stimulates.
+//! Keys: space pause, `.` step, `A` arrows, `B` brush, `R` record, `S` screenshot, `H`/`?` help,
 //! `F` fit, `T` tile 3×3.
 
 use std::f64::consts::TAU;
@@ -28,6 +30,7 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Tool>();
     app.init_resource::<PendingRedraw>();
     app.add_systems(Update, (keys, pointer, redraw_painted).chain().in_set(AppSet::Input));
+    app.add_systems(Update, cursor_ring.in_set(AppSet::Display));
 }
 
 /// What a left drag does.
@@ -114,7 +117,8 @@ fn keys(
             KeyCode::KeyS => {
                 requests.write(RecorderRequest::Screenshot);
             }
-            KeyCode::KeyH | KeyCode::F1 => settings.help = !settings.help,
+            // `?` is shift + slash on most layouts.
+            KeyCode::KeyH | KeyCode::F1 | KeyCode::Slash => settings.help = !settings.help,
             KeyCode::KeyF => view.fit_requested = true,
             KeyCode::KeyT => settings.tiled = !settings.tiled,
             _ => {}
@@ -142,7 +146,8 @@ fn pointer(
     mut pending: ResMut<PendingRedraw>,
     mut stroke: Local<Option<(Vec2, Instant)>>,
 ) {
-    let left = buttons.pressed(MouseButton::Left);
+    // A press and release within one frame is a click too.
+    let left = buttons.pressed(MouseButton::Left) || buttons.just_pressed(MouseButton::Left);
     if !left {
         *stroke = None;
         pending.stroke_active = false;
@@ -212,6 +217,37 @@ fn pointer(
             *stroke = Some((world, now));
         }
     }
+}
+
+/// A ring under the cursor (over the sheet) showing the stimulus or brush radius.
+fn cursor_ring(
+    mut gizmos: Gizmos,
+    window: Single<&Window, With<PrimaryWindow>>,
+    camera: Single<(&Transform, &Projection), With<Camera2d>>,
+    wants: Res<EguiWantsInput>,
+    view: Res<ViewCamera>,
+    tool: Res<Tool>,
+    state: Res<SimState>,
+) {
+    let Some(cursor) = window.cursor_position() else {
+        return;
+    };
+    if cursor.x < view.panel_px || wants.wants_any_pointer_input() {
+        return;
+    }
+    let (transform, projection) = *camera;
+    let scale = match projection {
+        Projection::Orthographic(o) => o.scale,
+        _ => 1.0,
+    };
+    let centre = window_to_world(cursor, &window, transform, scale);
+    let n = state.params.n as f64;
+    let (radius, colour) = match tool.mode {
+        ToolMode::Stimulus => (tool.stim_radius, Color::srgba(1.0, 1.0, 1.0, 0.6)),
+        ToolMode::Brush => (tool.brush_radius, Color::srgba(1.0, 0.85, 0.4, 0.8)),
+    };
+    let r = (radius * n / 100.0).clamp(0.5, n / 2.0) as f32;
+    gizmos.circle_2d(centre, r, colour);
 }
 
 /// With the lattice shift, targets move along one of the 8 lattice directions: paint those.

@@ -65,8 +65,13 @@ pub struct LaunchOptions {
     pub speed: Option<f64>,
     pub frames: Option<u64>,
     pub screenshot: Option<PathBuf>,
-    pub record_to: PathBuf,
+    /// The file of the first recording; numbered files in `record_dir` after it.
+    pub record_to: Option<PathBuf>,
+    /// The folder of numbered recordings and screenshots.
+    pub record_dir: PathBuf,
     pub record_at_start: bool,
+    /// Record the whole window, panel included.
+    pub record_panel: bool,
 }
 
 /// How the sheet is shown.

@@ -1,7 +1,9 @@
-//! Rebuilding the network off the main thread: a new landscape, scale, seed or preset draws new
-//! connections on the async compute pool (and warms the network up) while the window keeps drawing
-//! the old one; the finished network's resources are swapped in at the start of a frame. A reset
-//! keeps the connections (and any painted landscape) and only restarts the state.
+//! Rebuilding the network off the main thread: a new landscape, scale, seed, shift or preset draws
+//! new connections (and warms the network up) on a thread pool of its own, so the simulation's pool
+//! stays free and the window keeps running and drawing the old network; the finished network's
+//! resources are swapped in at the start of a frame. The new network starts after its warm-up (the
+//! panel says so). Painted directions are carried over when the grid keeps its size. A reset keeps
+//! the connections (and any painted landscape) and only restarts the state.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -12,7 +14,7 @@ use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
 use seqscape_core::model::Params;
 use seqscape_core::model::landscape::Landscape;
-use seqscape_core::model::network::{Connectivity, Network};
+use seqscape_core::model::network::{Connectivity, Network, partition_rows, thread_pool};
 use seqscape_core::sim::{ActivityBins, NetworkParts, SimConnectivity, SimPool, insert_network};
 
 use super::clock::SimClock;
@@ -42,6 +44,8 @@ pub struct Rebuild {
     progress: Arc<AtomicU32>,
     started: Option<Instant>,
     what: String,
+    /// The rebuilds' own pool, as many workers as the simulation's (so the partitions match).
+    build_pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 impl Rebuild {
@@ -60,7 +64,34 @@ impl Rebuild {
 struct Built {
     net: Network,
     generated: Option<Landscape>,
-    painted: bool,
+    /// Which neurons keep a painted direction.
+    painted: Option<Vec<bool>>,
+}
+
+/// Sets the painted directions on a freshly built network of the same size and redraws the
+/// connections of those neurons.
+fn repaint(net: &mut Network, painted: &[bool], directions: &[f32]) -> Vec<bool> {
+    let n2 = net.params.n * net.params.n;
+    if painted.len() != n2 || directions.len() != n2 || net.conn.landscape.direction.len() != n2 {
+        return vec![false; n2];
+    }
+    let sources: Vec<usize> = (0..n2).filter(|&i| painted[i]).collect();
+    if sources.is_empty() {
+        return painted.to_vec();
+    }
+    for &i in &sources {
+        net.conn.landscape.direction[i] = directions[i];
+    }
+    let partitions = partition_rows(net.params.n, net.conn.parts.len().max(1));
+    let params = net.params.clone();
+    let conn = &mut net.conn;
+    net.pool.install(|| {
+        conn.buckets.redraw(&params, &conn.landscape, &sources);
+        let buckets = std::mem::take(&mut conn.buckets);
+        let landscape = std::mem::replace(&mut conn.landscape, Landscape { n: 0, direction: Vec::new() });
+        *conn = Connectivity::from_parts(landscape, buckets, &partitions);
+    });
+    painted.to_vec()
 }
 
 fn start(
@@ -76,7 +107,15 @@ fn start(
     let Some(kind) = rebuild.wanted.take() else {
         return;
     };
-    let pool = pool.0.clone();
+    let threads = pool.0.current_num_threads();
+    let pool = match &rebuild.build_pool {
+        Some(p) if p.current_num_threads() == threads => p.clone(),
+        _ => {
+            let p = thread_pool(threads);
+            rebuild.build_pool = Some(p.clone());
+            p
+        }
+    };
     let progress = Arc::new(AtomicU32::new(0));
     rebuild.progress = progress.clone();
     rebuild.started = Some(Instant::now());
@@ -90,21 +129,25 @@ fn start(
             }
             let what = format!("building {} {} n={} seed {}", params.preset, params.landscape, params.n, params.seed);
             let p = progress.clone();
+            // Painted directions survive a rebuild that keeps the grid size.
+            let keep = (params.n == state.params.n && generated.painted.iter().any(|&b| b))
+                .then(|| (generated.painted.clone(), conn.landscape.direction.clone()));
             (
                 what,
                 Box::new(move || {
                     let mut net = Network::build(params, pool).map_err(|e| e.to_string())?;
+                    let generated = Some(net.conn.landscape.clone());
+                    let painted = keep.map(|(painted, directions)| repaint(&mut net, &painted, &directions));
                     p.store(500, Ordering::Relaxed);
                     warm(&mut net, &p);
-                    let generated = Some(net.conn.landscape.clone());
-                    Ok(Built { net, generated, painted: false })
+                    Ok(Built { net, generated, painted })
                 }),
             )
         }
         RebuildKind::Reset => {
             let conn: Connectivity = conn.0.clone();
             let params = state.params.clone();
-            let painted = generated.painted.iter().any(|&b| b);
+            let painted = Some(generated.painted.clone());
             progress.store(500, Ordering::Relaxed);
             let p = progress.clone();
             (
@@ -148,16 +191,28 @@ fn finish(world: &mut World) {
     };
     match done {
         Ok(Built { net, generated, painted }) => {
-            let pool = net.pool.clone();
+            // The simulation's own pool runs the new network; the build pool stays for the next.
+            let pool = world.resource::<SimPool>().0.clone();
             let t_ms = net.t_ms();
-            let what = format!("network ready: {} {} n={}", net.params.preset, net.params.landscape, net.params.n);
+            let kept = painted.as_ref().map_or(0, |p| p.iter().filter(|&&b| b).count());
+            let what = format!(
+                "network ready: {} {} n={}; the clock restarts after the warm-up, at {:.2} s{}",
+                net.params.preset,
+                net.params.landscape,
+                net.params.n,
+                t_ms / 1000.0,
+                if kept > 0 { format!("; {kept} painted neurons kept") } else { String::new() }
+            );
             insert_network(world, NetworkParts::from_network(net), pool);
             world.resource_mut::<ActivityBins>().open_start_ms = t_ms;
             if let Some(l) = generated {
                 world.insert_resource(GeneratedLandscape::new(l));
-            } else if !painted {
-                let mut g = world.resource_mut::<GeneratedLandscape>();
-                g.painted.iter_mut().for_each(|p| *p = false);
+            }
+            let n2 = world.resource::<GeneratedLandscape>().painted.len();
+            let mut g = world.resource_mut::<GeneratedLandscape>();
+            match painted {
+                Some(p) if p.len() == n2 => g.painted = p,
+                _ => g.painted.iter_mut().for_each(|p| *p = false),
             }
             world.resource_mut::<SimClock>().restart();
             world.resource_mut::<Notices>().push(what);

@@ -1,33 +1,40 @@
-//! Recording and screenshots.
+//! Recording and screenshots: what the window shows.
 //!
-//! `R` (or the panel) records to a GIF, or an MP4 when `ffmpeg` is on the PATH. By default the
-//! frames are drawn on the CPU from the simulation (colour map and arrows, one frame per
-//! `ms_per_frame` of simulated time, the same frames as `seqscape record`); with "include panel"
-//! every rendered frame of the window is captured instead. Frames go to a writer thread; stopping,
-//! or closing the window, finishes the file. `S` saves a PNG of the window. With `--frames N` the
-//! app exits after N frames, once the `--screenshot` is written.
+//! `R` (or the panel, or `--record`) records the window itself to a GIF (or an MP4 with `ffmpeg`):
+//! the sheet view as it is on screen — zoom, pan, 3×3 tiling, trails, arrows and the pinned caption
+//! — cropped right of the panel, or the whole window with "include panel". Frames are captured at
+//! the recording's frame rate and handed to a writer thread through a bounded queue; when the
+//! encoder falls behind a frame is dropped (and counted), the window never waits. Stopping closes
+//! the queue and the writer finishes the file in the background. Files are numbered
+//! (`seqscape-0001.gif`, …) in the recording folder and never overwritten; `--record-to FILE` names
+//! the first one. `S` saves a PNG the same way (honouring "include panel"). With `--frames N` the
+//! app exits after N frames, once the `--screenshot` is written and any recording is finished.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
-use seqscape_core::model::Landscape;
-use seqscape_core::sim::{ActivityBins, SimConnectivity, SimState};
+use bevy::window::PrimaryWindow;
 
-use super::{AppSet, LaunchOptions, Notices, ViewSettings};
+use super::camera::ViewCamera;
+use super::{AppSet, LaunchOptions, Notices};
 use crate::output::atomic::write_bytes_atomic;
-use crate::output::colormap::Colormap;
-use crate::output::frames::FrameRenderer;
-use crate::output::video::{VideoWriter, check_video_target};
+use crate::output::video::{VideoFormat, VideoWriter, check_video_target};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<RecorderRequest>();
-    app.add_systems(Startup, (init, record_at_start));
-    app.add_systems(Update, (handle_requests, capture, count_frames).chain().in_set(AppSet::Display));
+    app.add_systems(Startup, (init, record_at_start).chain());
+    app.add_systems(Update, (handle_requests, capture, reap, count_frames, shoot).chain().in_set(AppSet::Display));
     app.add_systems(Last, finish_on_exit.after(bevy::window::exit_on_primary_closed));
 }
+
+/// Frames waiting for the writer; beyond this, captured frames are dropped.
+const QUEUE_FRAMES: usize = 6;
 
 /// What the keys and the panel ask of the recorder.
 #[derive(Message, Clone, Debug)]
@@ -36,58 +43,139 @@ pub enum RecorderRequest {
     Screenshot,
 }
 
-/// A frame for the writer thread.
-enum FrameMsg {
-    Activity { trace: Vec<f32>, landscape: Option<Landscape> },
-    Rgba { w: usize, h: usize, data: Vec<u8> },
+/// A captured window image and the part of it to keep (physical pixels from the left).
+struct Captured {
+    image: Image,
+    crop_left: u32,
 }
 
+/// The writer's end of the queue, shared with screenshot observers still in flight; emptied when
+/// the recording stops, so that late frames are dropped and the writer sees the end of the queue.
+type Slot = Arc<Mutex<Option<SyncSender<Captured>>>>;
+
 struct Active {
-    tx: Option<SyncSender<FrameMsg>>,
-    worker: Option<JoinHandle<Result<(PathBuf, usize), String>>>,
+    slot: Slot,
+    worker: JoinHandle<Result<(PathBuf, usize), String>>,
+    dropped: Arc<AtomicU64>,
     path: PathBuf,
     with_panel: bool,
-    last_frame_t_ms: f64,
+    next_capture: Instant,
 }
 
 impl Active {
-    fn finish(&mut self) -> Result<(PathBuf, usize), String> {
-        drop(self.tx.take());
-        match self.worker.take() {
-            Some(w) => w.join().map_err(|_| format!("the recorder of {} stopped unexpectedly", self.path.display()))?,
-            None => Err("already finished".into()),
+    fn close(&self) {
+        if let Ok(mut s) = self.slot.lock() {
+            *s = None;
+        }
+    }
+
+    /// Waits for the writer (only once its queue is closed) and describes the outcome.
+    fn join(self) -> String {
+        let dropped = self.dropped.load(Ordering::Relaxed);
+        match self.worker.join() {
+            Ok(Ok((path, frames))) => {
+                let dropped =
+                    if dropped > 0 { format!(", {dropped} dropped: the encoder fell behind") } else { "".into() };
+                format!("saved {} ({frames} frames{dropped})", path.display())
+            }
+            Ok(Err(e)) => format!("recording failed: {e}"),
+            Err(_) => format!("the recorder of {} stopped unexpectedly", self.path.display()),
         }
     }
 }
 
-impl Drop for Active {
-    fn drop(&mut self) {
-        if self.worker.is_some() {
-            let _ = self.finish();
-        }
-    }
-}
-
-/// Recording settings (edited in the panel) and the recording in progress.
+/// Recording settings (edited in the panel), the recording in progress and those finishing.
 #[derive(Resource)]
 pub struct Recorder {
-    /// Where the next recording goes (.gif or .mp4).
-    pub path: String,
-    /// Capture the whole window, panel included, instead of the CPU-drawn sheet.
+    /// The folder of numbered recordings and screenshots.
+    pub dir: String,
+    /// The file the first recording goes to (`--record-to`); numbered files after it.
+    pub first: Option<PathBuf>,
+    /// Record MP4 (with ffmpeg) instead of GIF.
+    pub mp4: bool,
+    /// Capture the whole window, panel included, instead of the sheet view.
     pub with_panel: bool,
-    /// Simulated ms per frame of the CPU-drawn recording.
-    pub ms_per_frame: f64,
+    /// Frames per second captured and played back.
     pub fps: f32,
+    /// Files written so far (absolute paths), newest last.
+    pub saved: Vec<PathBuf>,
     active: Option<Active>,
-    screenshots: u32,
+    finishing: Vec<Active>,
     /// Frames counted for `--frames`.
     frames: u64,
     exit_pending: Option<u64>,
 }
 
 impl Recorder {
+    /// The file being recorded and whether the panel is in it.
     pub fn recording(&self) -> Option<(&Path, bool)> {
         self.active.as_ref().map(|a| (a.path.as_path(), a.with_panel))
+    }
+
+    /// Frames dropped so far by the recording in progress.
+    pub fn dropped(&self) -> u64 {
+        self.active.as_ref().map_or(0, |a| a.dropped.load(Ordering::Relaxed))
+    }
+
+    /// Recordings whose files are still being written.
+    pub fn finishing(&self) -> usize {
+        self.finishing.len()
+    }
+
+    fn in_use(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = self.saved.clone();
+        v.extend(self.active.iter().chain(&self.finishing).map(|a| a.path.clone()));
+        v
+    }
+}
+
+/// `dir/stem-0001.ext`, or the next number that is neither on disk nor in `taken`.
+pub fn numbered(dir: &Path, stem: &str, ext: &str, taken: &[PathBuf]) -> PathBuf {
+    (1u32..)
+        .map(|i| dir.join(format!("{stem}-{i:04}.{ext}")))
+        .find(|p| !p.exists() && !taken.contains(p))
+        .unwrap_or_else(|| dir.join(format!("{stem}.{ext}")))
+}
+
+/// Where a new file goes: `first` if it is free, else the next numbered name (next to `first` and
+/// with its stem when given, else `seqscape-NNNN.ext` in `dir`). Absolute, so the panel can show it.
+pub fn next_target(dir: &Path, first: Option<&Path>, ext: &str, taken: &[PathBuf]) -> PathBuf {
+    let path = match first {
+        Some(f) if !f.exists() && !taken.iter().any(|t| t == f) => f.to_path_buf(),
+        Some(f) => {
+            let parent = f.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let stem = f.file_stem().map_or("seqscape".into(), |s| s.to_string_lossy().into_owned());
+            numbered(parent, &stem, ext, taken)
+        }
+        None => numbered(dir, "seqscape", ext, taken),
+    };
+    std::path::absolute(&path).unwrap_or(path)
+}
+
+/// What a window capture is for; one capture can serve several.
+enum Use {
+    /// A frame of the running recording.
+    Frame { slot: Slot, dropped: Arc<AtomicU64>, crop_left: u32 },
+    /// A PNG screenshot (`S`).
+    Png { path: PathBuf, crop_left: u32 },
+    /// The `--screenshot` before exiting.
+    ExitPng { path: PathBuf },
+}
+
+/// Window captures asked for this frame. Bevy takes one screenshot of a window per frame and
+/// skips any other, so every consumer shares one capture, and a new one is asked for only when
+/// the last has arrived.
+#[derive(Resource, Default)]
+struct Shots {
+    wanted: Vec<Use>,
+    in_flight: Arc<std::sync::atomic::AtomicBool>,
+    /// Frames the capture in flight has waited; after many, it is given up.
+    waited: u32,
+}
+
+impl Shots {
+    fn wants_frame(&self) -> bool {
+        self.wanted.iter().any(|u| matches!(u, Use::Frame { .. }))
     }
 }
 
@@ -98,17 +186,21 @@ struct ExitScreenshot {
 }
 
 fn init(mut commands: Commands, options: Res<LaunchOptions>) {
+    let mp4 = options.record_to.as_deref().is_some_and(|p| VideoFormat::from_path(p) == Ok(VideoFormat::Mp4));
     commands.insert_resource(Recorder {
-        path: options.record_to.display().to_string(),
-        with_panel: false,
-        ms_per_frame: 25.0,
-        fps: 25.0,
+        dir: options.record_dir.display().to_string(),
+        first: options.record_to.clone(),
+        mp4,
+        with_panel: options.record_panel,
+        fps: 15.0,
+        saved: Vec::new(),
         active: None,
-        screenshots: 0,
+        finishing: Vec::new(),
         frames: 0,
         exit_pending: None,
     });
     commands.init_resource::<ExitScreenshot>();
+    commands.init_resource::<Shots>();
 }
 
 fn record_at_start(options: Res<LaunchOptions>, mut requests: MessageWriter<RecorderRequest>) {
@@ -117,58 +209,60 @@ fn record_at_start(options: Res<LaunchOptions>, mut requests: MessageWriter<Reco
     }
 }
 
-/// Writes a captured window image as PNG (atomically).
-fn save_png(image: &Image, path: &Path) -> Result<(), String> {
-    let rgb = image.clone().try_into_dynamic().map_err(|e| format!("cannot read the screenshot: {e}"))?.to_rgb8();
+/// The kept part of a captured window image as RGBA.
+fn cropped_rgba(image: &Image, crop_left: u32) -> Option<image::RgbaImage> {
+    let rgba = image.clone().try_into_dynamic().ok()?.to_rgba8();
+    let (w, h) = rgba.dimensions();
+    let left = crop_left.min(w.saturating_sub(16));
+    if left == 0 {
+        return Some(rgba);
+    }
+    Some(image::imageops::crop_imm(&rgba, left, 0, w - left, h).to_image())
+}
+
+/// Writes a captured window image (from `crop_left` on) as PNG, atomically.
+fn save_png(image: &Image, crop_left: u32, path: &Path) -> Result<(), String> {
+    let rgba = cropped_rgba(image, crop_left).ok_or("cannot read the screenshot")?;
+    let rgb = image::DynamicImage::ImageRgba8(rgba).to_rgb8();
     let mut bytes = Vec::new();
     rgb.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
         .map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
     write_bytes_atomic(path, &bytes).map_err(|e| e.to_string())
 }
 
-fn rgba_of(image: &Image) -> Option<(usize, usize, Vec<u8>)> {
-    let rgba = image.clone().try_into_dynamic().ok()?.to_rgba8();
-    Some((rgba.width() as usize, rgba.height() as usize, rgba.into_raw()))
+/// Where the sheet view starts in the window's physical pixels.
+fn sheet_left(window: &Window, view: &ViewCamera) -> u32 {
+    (view.panel_px * window.scale_factor()).round().max(0.0) as u32
 }
 
-fn start_recording(
-    path: &Path,
-    with_panel: bool,
-    colormap: Colormap,
-    trace_max: f32,
-    n: usize,
-    fps: f32,
-) -> Result<Active, String> {
+fn start_recording(path: &Path, with_panel: bool, fps: f32) -> Result<Active, String> {
     check_video_target(path)?;
-    let (tx, rx) = sync_channel::<FrameMsg>(16);
+    let (tx, rx) = sync_channel::<Captured>(QUEUE_FRAMES);
     let target = path.to_path_buf();
     let worker = std::thread::Builder::new()
         .name("seqscape-recorder".into())
         .spawn(move || -> Result<(PathBuf, usize), String> {
-            let mut renderer = FrameRenderer::new(n, colormap, true);
-            renderer.trace_max = trace_max;
             let mut video: Option<VideoWriter> = None;
-            for msg in rx {
-                let (w, h) = match &msg {
-                    FrameMsg::Activity { .. } => renderer.size(),
-                    FrameMsg::Rgba { w, h, .. } => (*w, *h),
-                };
+            for Captured { image, crop_left } in rx {
+                let Some(frame) = cropped_rgba(&image, crop_left) else { continue };
+                let (w, h) = (frame.width() as usize, frame.height() as usize);
                 if video.is_none() {
-                    let palette = if with_panel { None } else { Some(renderer.palette()) };
-                    video = Some(VideoWriter::open(&target, w, h, fps, palette)?);
+                    // Even sizes: H.264 needs them.
+                    let (w, h) = (w & !1, h & !1);
+                    video = Some(VideoWriter::open(&target, w, h, fps, None)?);
                 }
                 let Some(v) = video.as_mut() else { continue };
-                if v.size() != (w, h) {
+                let (vw, vh) = v.size();
+                if w < vw || h < vh {
+                    // The window shrank: keep the recording's size, skip the frame.
                     continue;
                 }
-                match msg {
-                    FrameMsg::Activity { trace, landscape } => {
-                        renderer.arrows = landscape.is_some();
-                        let frame = renderer.render_indices(&trace, landscape.as_ref());
-                        v.push_indexed(&frame, renderer.palette())?;
-                    }
-                    FrameMsg::Rgba { data, .. } => v.push_rgba(&data)?,
-                }
+                let frame = if (w, h) == (vw, vh) {
+                    frame.into_raw()
+                } else {
+                    image::imageops::crop_imm(&frame, 0, 0, vw as u32, vh as u32).to_image().into_raw()
+                };
+                v.push_rgba(&frame)?;
             }
             match video {
                 Some(v) => {
@@ -180,114 +274,170 @@ fn start_recording(
         })
         .map_err(|e| format!("cannot start the recorder: {e}"))?;
     Ok(Active {
-        tx: Some(tx),
-        worker: Some(worker),
+        slot: Arc::new(Mutex::new(Some(tx))),
+        worker,
+        dropped: Arc::new(AtomicU64::new(0)),
         path: path.to_path_buf(),
         with_panel,
-        last_frame_t_ms: f64::NEG_INFINITY,
+        next_capture: Instant::now(),
     })
 }
 
+/// Closes the recording's queue; the writer finishes the file in the background.
 fn stop_recording(recorder: &mut Recorder, notices: &mut Notices) {
-    if let Some(mut active) = recorder.active.take() {
-        match active.finish() {
-            Ok((path, frames)) => notices.push(format!("saved {} ({frames} frames)", path.display())),
-            Err(e) => notices.push(format!("recording failed: {e}")),
-        }
+    if let Some(active) = recorder.active.take() {
+        active.close();
+        notices.push(format!("finishing {}", active.path.display()));
+        recorder.finishing.push(active);
     }
 }
 
 fn handle_requests(
-    mut commands: Commands,
+    mut shots: ResMut<Shots>,
     mut requests: MessageReader<RecorderRequest>,
     mut recorder: ResMut<Recorder>,
     mut notices: ResMut<Notices>,
-    settings: Res<ViewSettings>,
-    state: Res<SimState>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    view: Res<ViewCamera>,
 ) {
     for request in requests.read() {
+        let dir = PathBuf::from(recorder.dir.trim());
+        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
         match request {
             RecorderRequest::ToggleRecording => {
                 if recorder.active.is_some() {
                     stop_recording(&mut recorder, &mut notices);
-                } else {
-                    let path = PathBuf::from(recorder.path.trim());
-                    let fps = if recorder.fps.is_finite() { recorder.fps.clamp(1.0, 100.0) } else { 25.0 };
-                    match start_recording(
-                        &path,
-                        recorder.with_panel,
-                        settings.colormap,
-                        settings.trace_max,
-                        state.params.n,
-                        fps,
-                    ) {
-                        Ok(a) => {
-                            notices.push(format!("recording to {}", path.display()));
-                            recorder.active = Some(a);
-                        }
-                        Err(e) => notices.push(e),
+                    continue;
+                }
+                let ext = if recorder.mp4 { "mp4" } else { "gif" };
+                let first = recorder.first.take();
+                let path = next_target(&dir, first.as_deref(), ext, &recorder.in_use());
+                let fps = if recorder.fps.is_finite() { recorder.fps.clamp(1.0, 50.0) } else { 15.0 };
+                match start_recording(&path, recorder.with_panel, fps) {
+                    Ok(a) => {
+                        notices.push(format!("recording to {}", path.display()));
+                        recorder.active = Some(a);
                     }
+                    Err(e) => notices.push(e),
                 }
             }
             RecorderRequest::Screenshot => {
-                recorder.screenshots += 1;
-                let path =
-                    PathBuf::from(format!("seqscape-screenshot-{}-{}.png", std::process::id(), recorder.screenshots));
-                commands.spawn(Screenshot::primary_window()).observe(
-                    move |shot: On<ScreenshotCaptured>, mut notices: ResMut<Notices>| match save_png(&shot.image, &path)
-                    {
-                        Ok(()) => notices.push(format!("saved {}", path.display())),
-                        Err(e) => notices.push(e),
-                    },
-                );
+                let path = next_target(&dir, None, "png", &recorder.in_use());
+                recorder.saved.push(path.clone());
+                let crop_left = if recorder.with_panel { 0 } else { sheet_left(&window, &view) };
+                shots.wanted.push(Use::Png { path, crop_left });
             }
         }
     }
 }
 
+/// Asks for a screenshot of the window whenever the recording is due a frame.
 fn capture(
-    mut commands: Commands,
+    mut shots: ResMut<Shots>,
     mut recorder: ResMut<Recorder>,
-    mut notices: ResMut<Notices>,
-    state: Res<SimState>,
-    bins: Res<ActivityBins>,
-    conn: Res<SimConnectivity>,
-    settings: Res<ViewSettings>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    view: Res<ViewCamera>,
 ) {
-    let ms_per_frame =
-        if recorder.ms_per_frame.is_finite() { recorder.ms_per_frame.clamp(0.1, 10_000.0) } else { 25.0 };
+    let fps = if recorder.fps.is_finite() { recorder.fps.clamp(1.0, 50.0) } else { 15.0 };
     let Some(active) = recorder.active.as_mut() else {
         return;
     };
-    let Some(tx) = active.tx.clone() else { return };
-    if active.with_panel {
-        commands.spawn(Screenshot::primary_window()).observe(move |shot: On<ScreenshotCaptured>| {
-            if let Some((w, h, data)) = rgba_of(&shot.image) {
-                // Whole-window frames are quantised on the writer thread; skip a frame rather than
-                // stall the window when it falls behind.
-                let _ = tx.try_send(FrameMsg::Rgba { w, h, data });
+    let now = Instant::now();
+    if now < active.next_capture || shots.wants_frame() {
+        return;
+    }
+    let period = Duration::from_secs_f32(1.0 / fps);
+    active.next_capture = (active.next_capture + period).max(now);
+    let crop_left = if active.with_panel { 0 } else { sheet_left(&window, &view) };
+    shots.wanted.push(Use::Frame { slot: active.slot.clone(), dropped: active.dropped.clone(), crop_left });
+}
+
+/// Hands a captured window image to a recording's writer, or drops (and counts) it when the
+/// writer's queue is full.
+fn send_frame(slot: &Slot, dropped: &AtomicU64, image: &Image, crop_left: u32) {
+    let Ok(guard) = slot.lock() else { return };
+    let Some(tx) = guard.as_ref() else { return };
+    match tx.try_send(Captured { image: image.clone(), crop_left }) {
+        Ok(()) => {}
+        Err(TrySendError::Full(_)) => {
+            dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        // The writer stopped early; `reap` reports why.
+        Err(TrySendError::Disconnected(_)) => {}
+    }
+}
+
+/// Takes one screenshot of the window for everything that asked for one, unless the last has not
+/// arrived yet.
+fn shoot(mut commands: Commands, mut shots: ResMut<Shots>) {
+    if shots.wanted.is_empty() {
+        return;
+    }
+    if shots.in_flight.load(Ordering::Acquire) {
+        shots.waited += 1;
+        if shots.waited < 120 {
+            return;
+        }
+        // Lost (e.g. the window was minimised): ask again.
+    }
+    shots.waited = 0;
+    shots.in_flight.store(true, Ordering::Release);
+    let uses = std::mem::take(&mut shots.wanted);
+    let in_flight = shots.in_flight.clone();
+    commands.spawn(Screenshot::primary_window()).observe(
+        move |shot: On<ScreenshotCaptured>, mut notices: ResMut<Notices>, mut exit_shot: ResMut<ExitScreenshot>| {
+            in_flight.store(false, Ordering::Release);
+            for u in &uses {
+                match u {
+                    Use::Frame { slot, dropped, crop_left } => send_frame(slot, dropped, &shot.image, *crop_left),
+                    Use::Png { path, crop_left } => match save_png(&shot.image, *crop_left, path) {
+                        Ok(()) => notices.push(format!("saved {}", path.display())),
+                        Err(e) => notices.push(e),
+                    },
+                    Use::ExitPng { path } => exit_shot.done = Some(save_png(&shot.image, 0, path)),
+                }
             }
-        });
-        return;
-    }
-    let t = state.t_ms();
-    if t < active.last_frame_t_ms {
-        active.last_frame_t_ms = f64::NEG_INFINITY;
-    }
-    if t - active.last_frame_t_ms < ms_per_frame - 1e-9 {
-        return;
-    }
-    active.last_frame_t_ms = t;
-    let landscape = settings.arrows.then(|| conn.landscape.clone());
-    if tx.send(FrameMsg::Activity { trace: bins.trace.clone(), landscape }).is_err() {
-        // The writer stopped (e.g. the disk is full): report why.
+        },
+    );
+}
+
+/// Reports finished files, and a writer that stopped early (e.g. a full disk).
+fn reap(mut recorder: ResMut<Recorder>, mut notices: ResMut<Notices>) {
+    if recorder.active.as_ref().is_some_and(|a| a.worker.is_finished()) {
         stop_recording(&mut recorder, &mut notices);
+    }
+    let mut i = 0;
+    while i < recorder.finishing.len() {
+        if recorder.finishing[i].worker.is_finished() {
+            let done = recorder.finishing.swap_remove(i);
+            let path = done.path.clone();
+            let text = done.join();
+            if text.starts_with("saved") {
+                recorder.saved.push(path);
+            }
+            notices.push(text);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Stops the recording and waits for every writer (at exit: the files must be complete).
+fn finish_all(recorder: &mut Recorder, notices: &mut Notices) {
+    stop_recording(recorder, notices);
+    for done in std::mem::take(&mut recorder.finishing) {
+        let path = done.path.clone();
+        let text = done.join();
+        if text.starts_with("saved") {
+            recorder.saved.push(path);
+        }
+        notices.push(text);
     }
 }
 
 /// `--frames N [--screenshot FILE]`: exit after N frames, once the screenshot is written.
 fn count_frames(
-    mut commands: Commands,
+    mut shots: ResMut<Shots>,
     mut recorder: ResMut<Recorder>,
     options: Res<LaunchOptions>,
     mut shot: ResMut<ExitScreenshot>,
@@ -299,12 +449,7 @@ fn count_frames(
     if now == frames {
         match &options.screenshot {
             Some(path) => {
-                let path = path.clone();
-                commands.spawn(Screenshot::primary_window()).observe(
-                    move |captured: On<ScreenshotCaptured>, mut shot: ResMut<ExitScreenshot>| {
-                        shot.done = Some(save_png(&captured.image, &path));
-                    },
-                );
+                shots.wanted.push(Use::ExitPng { path: path.clone() });
                 recorder.exit_pending = Some(now);
             }
             None => {
@@ -332,7 +477,28 @@ fn count_frames(
 }
 
 fn finish_on_exit(mut exits: MessageReader<AppExit>, mut recorder: ResMut<Recorder>, mut notices: ResMut<Notices>) {
-    if exits.read().count() > 0 && recorder.active.is_some() {
-        stop_recording(&mut recorder, &mut notices);
+    if exits.read().count() > 0 && (recorder.active.is_some() || !recorder.finishing.is_empty()) {
+        finish_all(&mut recorder, &mut notices);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_names_skip_existing_and_reserved_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        assert_eq!(numbered(d, "seqscape", "gif", &[]), d.join("seqscape-0001.gif"));
+        std::fs::write(d.join("seqscape-0001.gif"), b"x").unwrap();
+        let taken = vec![d.join("seqscape-0002.gif")];
+        assert_eq!(numbered(d, "seqscape", "gif", &taken), d.join("seqscape-0003.gif"));
+        // A free --record-to name is used as is; a taken one gets its stem numbered.
+        let first = d.join("x.gif");
+        assert_eq!(next_target(d, Some(&first), "gif", &[]), first);
+        std::fs::write(&first, b"x").unwrap();
+        assert_eq!(next_target(d, Some(&first), "gif", &[]), d.join("x-0001.gif"));
+        assert!(next_target(Path::new("."), None, "png", &[]).is_absolute());
     }
 }

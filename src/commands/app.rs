@@ -12,7 +12,7 @@ use crate::options::{ModelArgs, landscape};
 use crate::output::atomic::check_target;
 use crate::output::colormap::Colormap;
 use crate::output::frames::DEFAULT_TRACE_MAX;
-use crate::output::video::VideoFormat;
+use crate::output::video::{VideoFormat, check_video_target};
 
 /// Options of `seqscape app` (and of `seqscape` without a command).
 #[derive(Args, Debug, Clone)]
@@ -31,12 +31,20 @@ pub struct AppArgs {
     /// Colour map: viridis, magma, inferno, plasma, cividis, gray or hsv.
     #[arg(long, default_value = "viridis")]
     pub colormap: String,
-    /// File that 'R' records to (.gif, or .mp4 with ffmpeg on the PATH).
-    #[arg(long, default_value = "seqscape-recording.gif")]
-    pub record_to: PathBuf,
-    /// Start recording to --record-to as soon as the window opens.
+    /// File of the first recording (.gif, or .mp4 with ffmpeg on the PATH); an existing file is
+    /// never overwritten: the recording gets the next free number instead.
+    #[arg(long)]
+    pub record_to: Option<PathBuf>,
+    /// Folder of the numbered recordings and screenshots (seqscape-0001.gif, …); default: the
+    /// working folder.
+    #[arg(long, default_value = ".")]
+    pub record_dir: PathBuf,
+    /// Start recording as soon as the window opens.
     #[arg(long)]
     pub record: bool,
+    /// Record the whole window, panel included (default: the sheet view with its caption).
+    #[arg(long)]
+    pub record_panel: bool,
     /// Start with the torus tiled 3×3.
     #[arg(long)]
     pub tiled: bool,
@@ -93,7 +101,20 @@ fn check_png_target(path: &Path) -> Result<(), UserError> {
             path.display()
         )));
     }
-    check_target(path).map_err(|e| UserError(e.to_string()))
+    check_target(path).map_err(|e| UserError(e.to_string()))?;
+    check_writable(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")), "the screenshot")
+}
+
+/// Creates and removes a temporary file in `dir`: the only sure test that files can be written there.
+fn check_writable(dir: &Path, what: &str) -> Result<(), UserError> {
+    if !dir.is_dir() {
+        return Err(UserError(format!("cannot save {what} in {}: no such folder", dir.display())));
+    }
+    tempfile::Builder::new()
+        .prefix(".seqscape-check.")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| UserError(format!("cannot save {what} in {}: {e}", dir.display())))
 }
 
 /// Runs `seqscape app`.
@@ -108,8 +129,12 @@ pub fn app(args: AppArgs) -> Result<(), UserError> {
         }
         check_png_target(shot)?;
     }
-    VideoFormat::from_path(&args.record_to).map_err(UserError)?;
-    check_target(&args.record_to).map_err(|e| UserError(e.to_string()))?;
+    // Every output path is checked before the network is built and the window opens.
+    if let Some(to) = &args.record_to {
+        VideoFormat::from_path(to).map_err(UserError)?;
+        check_video_target(to).map_err(UserError)?;
+    }
+    check_writable(&args.record_dir, "recordings")?;
     let size = parse_window(&args.window)?;
     let speed = parse_speed(&args.speed)?;
     let landscape = args.landscape.as_deref().map(landscape).transpose()?;
@@ -125,7 +150,9 @@ pub fn app(args: AppArgs) -> Result<(), UserError> {
         frames: args.frames,
         screenshot: args.screenshot.clone(),
         record_to: args.record_to.clone(),
+        record_dir: args.record_dir.clone(),
         record_at_start: args.record,
+        record_panel: args.record_panel,
     };
     let view = ViewSettings {
         colormap,
