@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use clap::Args;
-use seqscape_core::analysis::DbscanParams;
+use seqscape_core::analysis::{DbscanParams, Recipe};
 use seqscape_core::model::{LandscapeKind, Params, Preset};
 
 use crate::error::UserError;
@@ -44,6 +44,10 @@ pub struct ModelArgs {
     /// Scale-down factor 1-5 (default: paper 1, seed 5).
     #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=5))]
     pub scale_down: Option<u32>,
+    /// Side of a larger full-scale sheet, 20-1000 neurons (default 100): the preset's out-degree and
+    /// connection profile on a bigger torus, the Perlin size scaled with it. Not with --scale-down.
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(20..=1000))]
+    pub grid: Option<u32>,
     /// Simulated time after the 500 ms warm-up, ms (default: paper 10000, seed 3000).
     #[arg(long, allow_hyphen_values = true)]
     pub duration_ms: Option<f64>,
@@ -88,6 +92,11 @@ impl ModelArgs {
     /// The parameters these options define; a preset file supplies the landscape when `landscape`
     /// is `None` (built-in presets default to Perlin).
     pub fn params_for(&self, landscape: Option<LandscapeKind>) -> Result<Params, UserError> {
+        if let (Some(grid), Some(scale)) = (self.grid, self.scale_down) {
+            return Err(UserError(format!(
+                "invalid --grid {grid} with --scale-down {scale}: expected one of them (--grid is a full-scale sheet)"
+            )));
+        }
         let builtin = Preset::from_name(&self.preset.trim().to_ascii_lowercase());
         let mut p = match builtin {
             Ok(preset) => {
@@ -108,6 +117,9 @@ impl ModelArgs {
                 )));
             }
         };
+        if let Some(grid) = self.grid {
+            p = p.with_grid(grid as usize)?;
+        }
         if let Some(seed) = self.seed {
             p.seed = seed;
         }
@@ -135,34 +147,60 @@ impl ModelArgs {
     }
 }
 
-/// DBSCAN options shared by `analyze`, `figure` and `sweep`.
+/// The sequence-analysis recipe on the command line (see `seqscape_core::analysis::sequences`).
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecipeArg {
+    /// Wrapped DBSCAN, core spikes, one track per spatially separate bump.
+    Torus,
+    /// The authors' identify_vectors: DBSCAN without wrap, one centroid of all spikes per window.
+    Authors,
+}
+
+impl From<RecipeArg> for Recipe {
+    fn from(r: RecipeArg) -> Self {
+        match r {
+            RecipeArg::Torus => Recipe::Torus,
+            RecipeArg::Authors => Recipe::Authors,
+        }
+    }
+}
+
+/// DBSCAN and recipe options shared by `analyze`, `figure` and `sweep`; each command picks its
+/// own default recipe and eps.
 #[derive(Args, Debug, Clone)]
 pub struct DbscanArgs {
+    /// Analysis recipe: torus or authors (default: torus for analyze and figure, authors for sweep).
+    #[arg(long, ignore_case = true)]
+    pub recipe: Option<RecipeArg>,
     /// Time scale: spikes are points (t/td, x, y).
     #[arg(long, default_value_t = 20.0, allow_hyphen_values = true)]
     pub td_ms: f64,
-    /// Neighbourhood radius in grid units.
-    #[arg(long, default_value_t = 3.0, allow_hyphen_values = true)]
-    pub eps: f64,
+    /// Neighbourhood radius in grid units (default 3; sweep perlin-size: 4, as in Fig. 6).
+    #[arg(long, allow_hyphen_values = true)]
+    pub eps: Option<f64>,
     /// Points (the point itself included) within eps that make a core point, 1-100000.
     #[arg(long, default_value_t = 20, allow_negative_numbers = true,
           value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub min_samples: u64,
-    /// Do not wrap the torus (the authors' counting for Figs. 2, 5 and 6; roughly doubles the count).
+    /// Torus recipe: do not wrap the torus in DBSCAN (the authors' recipe never wraps).
     #[arg(long)]
     pub no_wrap: bool,
 }
 
+/// The eps of Figs. 2, 3 and 5.
+pub const DEFAULT_EPS: f64 = 3.0;
+
 impl DbscanArgs {
-    /// The DBSCAN parameters, checked.
-    pub fn params(&self) -> Result<DbscanParams, UserError> {
+    /// The recipe and DBSCAN parameters, checked; `recipe` and `eps` are the command's defaults.
+    pub fn params(&self, recipe: Recipe, eps: f64) -> Result<(Recipe, DbscanParams), UserError> {
+        let recipe = self.recipe.map_or(recipe, Recipe::from);
         let p = DbscanParams {
             td_ms: self.td_ms,
-            eps: self.eps,
+            eps: self.eps.unwrap_or(eps),
             min_samples: self.min_samples as usize,
-            wrap: !self.no_wrap,
+            wrap: !self.no_wrap && recipe == Recipe::Torus,
         };
         p.validate()?;
-        Ok(p)
+        Ok((recipe, p))
     }
 }

@@ -1,18 +1,20 @@
 //! `seqscape analyze`: DBSCAN clusters, their centroid tracks and the summary statistics of a run
 //! folder. The summary and the per-cluster table go to `sequences.json`; the per-spike labels and
 //! the track points and steps, which grow with the run, go to `sequences.npz`; `sequences.png`
-//! draws them. `figure` and `sweep` write the same files through [`analyze_and_write`].
+//! draws them. `figure` and `sweep` write the same files through [`analyze_and_write`]. The recipe
+//! (`--recipe torus|authors`, default torus) decides how tracks and counts are made; the summary
+//! names it.
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use seqscape_core::analysis::{DbscanParams, SequenceReport, analyze as analyze_spikes};
+use seqscape_core::analysis::{DbscanParams, Recipe, SequenceReport, analyze_recipe};
 
 use crate::error::UserError;
-use crate::options::DbscanArgs;
+use crate::figures::sequences_figure::write_sequences_figure;
+use crate::options::{DEFAULT_EPS, DbscanArgs};
 use crate::output::atomic::write_bytes_atomic;
 use crate::output::npy::{NpyArray, read_npy, read_spikes, write_npz};
-use crate::figures::sequences_figure::write_sequences_figure;
 
 /// Options of `seqscape analyze`.
 #[derive(Args, Debug)]
@@ -44,11 +46,13 @@ fn report_arrays(report: &SequenceReport) -> Result<Vec<(&'static str, NpyArray)
         ("spike_offset", col_u32(vec![report.spike_range.start as u32])),
         ("label", NpyArray::from_vec(report.labels.clone())),
         ("point_cluster", col_u32(points.clone().map(|(c, _)| c as u32).collect())),
+        ("point_track", col_u32(points.clone().map(|(_, p)| p.track as u32).collect())),
         ("point_t_ms", col_f64(points.clone().map(|(_, p)| p.t_ms).collect())),
         ("point_x", col_f64(points.clone().map(|(_, p)| p.x).collect())),
         ("point_y", col_f64(points.clone().map(|(_, p)| p.y).collect())),
         ("point_n_spikes", col_u32(points.map(|(_, p)| p.n_spikes as u32).collect())),
         ("step_cluster", col_u32(steps.clone().map(|(c, _)| c as u32).collect())),
+        ("step_track", col_u32(steps.clone().map(|(_, s)| s.track as u32).collect())),
         ("step_t_ms", col_f64(steps.clone().map(|(_, s)| s.t_ms).collect())),
         ("step_dx", col_f64(steps.clone().map(|(_, s)| s.dx).collect())),
         ("step_dy", col_f64(steps.clone().map(|(_, s)| s.dy).collect())),
@@ -58,7 +62,7 @@ fn report_arrays(report: &SequenceReport) -> Result<Vec<(&'static str, NpyArray)
     ])
 }
 
-/// Analyses spikes in [from_ms, to_ms) and writes `sequences.json`, `sequences.npz` and
+/// Analyses spikes in [from_ms, to_ms) by `recipe` and writes `sequences.json`, `sequences.npz` and
 /// `sequences.png` into `dir`.
 pub fn analyze_and_write(
     dir: &Path,
@@ -66,10 +70,11 @@ pub fn analyze_and_write(
     t_ms: &[f64],
     n: usize,
     window: (f64, f64),
+    recipe: Recipe,
     dbscan: &DbscanParams,
     title: &str,
 ) -> Result<SequenceReport, UserError> {
-    let report = analyze_spikes(i, t_ms, n, window.0, window.1, dbscan)?;
+    let report = analyze_recipe(recipe, i, t_ms, n, window.0, window.1, dbscan)?;
     let json = serde_json::json!({
         "program": "seqscape",
         "version": env!("CARGO_PKG_VERSION"),
@@ -79,8 +84,8 @@ pub fn analyze_and_write(
         "arrays": {
             "file": "sequences.npz",
             "label": "cluster of each analysed spike (-1: noise); spike k of the window is spike spike_offset + k of spikes.npz",
-            "point_*": "centroid track points: cluster, window centre t_ms, x, y, spikes in the window",
-            "step_*": "track steps: cluster, t_ms, dx, dy, direction_deg, speed_grid_per_s, speed_paper_units",
+            "point_*": "centroid track points: cluster, track within the cluster, mean spike time t_ms, x, y, spikes behind the centroid",
+            "step_*": "track steps: cluster, track, t_ms, dx, dy, direction_deg, speed_grid_per_s (displacement / 10 ms), speed_paper_units (displacement / 25 ms)",
         },
     });
     let arrays = report_arrays(&report)?;
@@ -96,7 +101,8 @@ pub fn analyze_and_write(
 pub fn summary_line(report: &SequenceReport) -> String {
     let s = &report.summary;
     format!(
-        "{} clusters ({:.2}/s, {} wrap), {:.1} [{:.1}, {:.1}] sequences per 1 s window, speed {:.1} grid/s ({:.2} in the paper's units, step / 25 ms), direction {:.0}° (R = {:.2})",
+        "{} recipe: {} clusters ({:.2}/s, {} wrap), {:.1} [{:.1}, {:.1}] sequences per 1 s window, speed {:.1} grid/s ({:.2} in the paper's units, step / 25 ms), direction {:.0}° (R = {:.2})",
+        s.recipe.name(),
         s.n_clusters,
         s.clusters_per_s,
         if s.wrap { "with" } else { "without" },
@@ -150,7 +156,7 @@ fn read_run_info(path: &Path) -> Result<RunInfo, UserError> {
 
 /// Runs `seqscape analyze`.
 pub fn analyze(args: AnalyzeArgs) -> Result<(), UserError> {
-    let dbscan = args.dbscan.params()?;
+    let (recipe, dbscan) = args.dbscan.params(Recipe::Torus, DEFAULT_EPS)?;
     let dir = &args.dir;
     let params_path = dir.join("params.json");
     let spikes_path = dir.join("spikes.npz");
@@ -199,7 +205,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), UserError> {
             info.n
         )));
     }
-    let report = analyze_and_write(dir, &i, &t, info.n, (from, to), &dbscan, &info.title)?;
+    let report = analyze_and_write(dir, &i, &t, info.n, (from, to), recipe, &dbscan, &info.title)?;
     eprintln!("{}: {}", dir.display(), summary_line(&report));
     Ok(())
 }

@@ -4,15 +4,16 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use seqscape_core::analysis::Recipe;
 use seqscape_core::model::Params;
 
 use crate::commands::analyze::{analyze_and_write, summary_line};
 use crate::commands::run::{prepare_out_dir, simulate, write_run};
 use crate::error::UserError;
-use crate::options::{DbscanArgs, ModelArgs, landscapes};
 use crate::figures::activity_gif::write_activity_gif;
-use crate::output::colormap::Colormap;
 use crate::figures::fig2::{Fig2Panel, write_fig2};
+use crate::options::{DEFAULT_EPS, DbscanArgs, ModelArgs, landscapes};
+use crate::output::colormap::Colormap;
 
 /// Options of `seqscape figure`.
 #[derive(Args, Debug)]
@@ -36,7 +37,7 @@ pub const MIN_DURATION_MS: f64 = 100.0;
 pub fn figure(args: FigureArgs) -> Result<(), UserError> {
     let kinds = landscapes(&args.landscape)?;
     let threads = args.model.threads();
-    let dbscan = args.dbscan.params()?;
+    let (recipe, dbscan) = args.dbscan.params(Recipe::Torus, DEFAULT_EPS)?;
     let all_params: Vec<Params> = kinds.iter().map(|&k| args.model.params(k)).collect::<Result<_, _>>()?;
     for p in &all_params {
         dbscan.check_grid(p.n, p.duration_ms)?;
@@ -58,7 +59,7 @@ pub fn figure(args: FigureArgs) -> Result<(), UserError> {
         write_run(&dir, &run)?;
         let (from, to) = run.window_ms();
         eprintln!("{name}: {} spikes, simulated in {:.2} s", run.i.len(), run.sim_s);
-        match analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), &dbscan, name) {
+        match analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), recipe, &dbscan, name) {
             Ok(report) => eprintln!("{name}: {}", summary_line(&report)),
             Err(e) => eprintln!("{name}: no sequence analysis: {}", e.0),
         }

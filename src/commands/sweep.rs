@@ -1,19 +1,22 @@
 //! `seqscape sweep`: the paper's sweeps of the shift R (Fig. 5) and of the Perlin size (Fig. 6),
 //! one run folder and sequence analysis per value, with `sweep.png`, `sweep.svg` and `sweep.json`.
+//! The analysis follows the authors' recipe unless `--recipe torus` is given, with eps 3 for the
+//! shift sweep (Fig. 5) and 4 for the Perlin-size sweep (Fig. 6); the figure and `sweep.json` both
+//! read every number from the runs' summaries.
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use seqscape_core::analysis::{DbscanParams, SequenceReport};
+use seqscape_core::analysis::{DbscanParams, Recipe};
 use seqscape_core::model::{LandscapeKind, Params};
 use seqscape_core::sim::BatchRun;
 
 use crate::commands::analyze::{analyze_and_write, summary_line};
 use crate::commands::run::{prepare_out_dir, simulate, write_run};
 use crate::error::UserError;
-use crate::options::{DbscanArgs, ModelArgs};
-use crate::output::atomic::write_bytes_atomic;
 use crate::figures::sweep_figure::{SweepEntry, SweepKind, write_sweep_figure};
+use crate::options::{DEFAULT_EPS, DbscanArgs, ModelArgs};
+use crate::output::atomic::write_bytes_atomic;
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 #[value(rename_all = "kebab-case")]
@@ -45,30 +48,8 @@ pub struct SweepArgs {
     pub out: PathBuf,
 }
 
-/// Per-window sequence counts: clusters overlapping each 1 s window stepped by 100 ms.
-fn sequences_per_window(report: &SequenceReport) -> Vec<f64> {
-    let (from, to) = (report.summary.from_ms, report.summary.to_ms);
-    let mut out = Vec::new();
-    let mut start = from;
-    while start + 1000.0 <= to + 1e-9 {
-        let end = start + 1000.0;
-        out.push(report.clusters.iter().filter(|c| c.start_ms < end && c.end_ms >= start).count() as f64);
-        start += 100.0;
-    }
-    out
-}
-
-/// Absolute change of direction between successive steps of every track, degrees.
-fn direction_changes(report: &SequenceReport) -> Vec<f64> {
-    let mut out = Vec::new();
-    for track in &report.tracks {
-        for w in track.steps.windows(2) {
-            let d = (w[1].direction_deg - w[0].direction_deg).rem_euclid(360.0);
-            out.push(d.min(360.0 - d));
-        }
-    }
-    out
-}
+/// DBSCAN eps of the Perlin-size sweep (the authors' Fig. 6).
+pub const PERLIN_SIZE_EPS: f64 = 4.0;
 
 /// One configuration of a sweep.
 struct SweepJob {
@@ -142,7 +123,11 @@ fn sweep_jobs(args: &SweepArgs) -> Result<(SweepKind, Vec<SweepJob>), UserError>
 
 /// Runs `seqscape sweep`.
 pub fn sweep(args: SweepArgs) -> Result<(), UserError> {
-    let dbscan = args.dbscan.params()?;
+    let eps = match args.what {
+        SweepWhat::Shift => DEFAULT_EPS,
+        SweepWhat::PerlinSize => PERLIN_SIZE_EPS,
+    };
+    let (recipe, dbscan) = args.dbscan.params(Recipe::Authors, eps)?;
     let threads = args.model.threads();
     let (kind, jobs) = sweep_jobs(&args)?;
     for job in &jobs {
@@ -161,7 +146,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), UserError> {
                 loop {
                     let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(job) = jobs.get(k) else { break };
-                    let outcome = run_sweep_job(job, &args.out, &dbscan);
+                    let outcome = run_sweep_job(job, &args.out, recipe, &dbscan);
                     if let Ok(mut slot) = results[k].lock() {
                         *slot = Some(outcome);
                     }
@@ -182,6 +167,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), UserError> {
         "program": "seqscape",
         "version": env!("CARGO_PKG_VERSION"),
         "sweep": match kind { SweepKind::Shift => "shift", SweepKind::PerlinSize => "perlin-size" },
+        "recipe": recipe,
         "dbscan": dbscan,
         "speed_formula": "speed_paper_units = |centroid displacement over a 10 ms step| / 25 ms (the unit of the paper's plots); speed_grid_per_s = the same displacement / 10 ms",
         "runs": rows,
@@ -195,6 +181,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), UserError> {
 fn run_sweep_job(
     job: &SweepJob,
     out: &Path,
+    recipe: Recipe,
     dbscan: &DbscanParams,
 ) -> Result<(SweepEntry, serde_json::Value), UserError> {
     let name = if job.label == job.landscape.name() {
@@ -207,17 +194,13 @@ fn run_sweep_job(
     let run: BatchRun = simulate(job.params.clone(), 1, &name)?;
     write_run(&dir, &run)?;
     let (from, to) = run.window_ms();
-    let report = analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), dbscan, &name)?;
+    let report = analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), recipe, dbscan, &name)?;
     eprintln!("{name}: {}", summary_line(&report));
-    let speeds: Vec<f64> = report.tracks.iter().flat_map(|t| t.steps.iter().map(|s| s.speed_paper_units)).collect();
     let entry = SweepEntry {
         label: job.label.clone(),
         x: job.x,
         landscape: job.landscape.name().to_string(),
-        speeds_paper_units: speeds,
-        sequences_per_window: sequences_per_window(&report),
-        direction_change_deg: direction_changes(&report),
-        clusters_per_s: report.summary.clusters_per_s,
+        summary: report.summary.clone(),
     };
     let row = serde_json::json!({
         "landscape": job.landscape.name(),
