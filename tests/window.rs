@@ -75,26 +75,56 @@ fn sheet_pixels(img: &image::RgbImage) -> Vec<[u8; 3]> {
     out
 }
 
+/// Whether a colour is off every colour of `lut` (by more than `tol`).
+fn off_map(c: [u8; 3], lut: &[[u8; 3]], tol: i32) -> bool {
+    lut.iter().all(|&l| dist(c, l) > tol)
+}
+
+/// Whether a colour is the panel's dark fill (egui's grey 27).
+fn is_panel_fill(c: [u8; 3]) -> bool {
+    dist(c, [27, 27, 27]) <= 12
+}
+
 #[test]
 fn the_window_shows_activity_arrows_and_the_panel() {
     let dir = scratch("shot");
     let with = dir.join("with-arrows.png");
     let without = dir.join("without-arrows.png");
-    let recording = dir.join("closed-while-recording.gif");
-    let record_args = ["--record", "--record-to", recording.to_str().unwrap()];
+    // An existing file is never overwritten: the recording gets the next free number.
+    let taken = dir.join("closed-while-recording.gif");
+    std::fs::write(&taken, b"keep me").unwrap();
+    let record_args = ["--record", "--record-to", taken.to_str().unwrap()];
     for (path, extra) in [(&with, &record_args[..]), (&without, &["--no-arrows"][..])] {
-        let mut args = vec!["app", "--scale-down", "2", "--threads", "2", "--frames", "30"];
+        let mut args = vec!["app", "--scale-down", "2", "--threads", "2", "--frames", "40"];
         args.extend(["--screenshot", path.to_str().unwrap()]);
         args.extend(extra);
         let out = under_xvfb(&args);
         assert!(out.status.success(), "app {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         assert!(path.is_file(), "no screenshot at {}", path.display());
     }
-    // The app exited while recording: the GIF is complete, with the arrows.
+    assert_eq!(std::fs::read(&taken).unwrap(), b"keep me", "an existing file was overwritten");
+    // The app exited while recording: the GIF is complete, and shows the sheet view as on screen
+    // (right of the 310-pixel panel, the caption over it), without the panel.
+    let recording = dir.join("closed-while-recording-0001.gif");
     let (w, h, frames) = decode_gif(&recording);
-    assert_eq!((w, h), (400, 400));
+    assert_eq!((w, h), (690, 700), "the sheet view of a 1000×700 window");
     assert!(!frames.is_empty(), "the recording has no frames");
-    assert!(frames[0].chunks(4).any(|p| is_arrow_white([p[0], p[1], p[2]])), "the recording has no arrows");
+    let lut = Colormap::Viridis.lut();
+    let first = &frames[0];
+    let px = |x: usize, y: usize| {
+        let i = (y * w as usize + x) * 4;
+        [first[i], first[i + 1], first[i + 2]]
+    };
+    let (mut on_map, mut total) = (0, 0);
+    for y in (100..600).step_by(7) {
+        for x in (100..600).step_by(7) {
+            total += 1;
+            on_map += usize::from(!off_map(px(x, y), &lut, 24));
+        }
+    }
+    assert!(on_map * 2 > total, "the recorded frame shows the activity ({on_map} of {total} samples)");
+    let caption = (0..300).flat_map(|x| (4..16).map(move |y| (x, y))).filter(|&(x, y)| px(x, y)[0] > 200).count();
+    assert!(caption > 20, "the caption's text is in the recording ({caption} light pixels)");
 
     let img = read_png(&with);
     assert_eq!(img.dimensions(), (1000, 700), "the window is 1000×700 by default");
@@ -107,7 +137,7 @@ fn the_window_shows_activity_arrows_and_the_panel() {
         for x in (4..300).step_by(3) {
             let c = img.get_pixel(x, y).0;
             total += 1;
-            if dist(c, [27, 27, 27]) <= 12 {
+            if is_panel_fill(c) {
                 fill += 1;
             }
             if c.iter().all(|&v| v > 120) {
@@ -119,7 +149,6 @@ fn the_window_shows_activity_arrows_and_the_panel() {
     assert!(text > 30, "the panel shows text ({text} light samples)");
 
     // The activity: viridis colours, varied, where the sheet is.
-    let lut = Colormap::Viridis.lut();
     let sheet = sheet_pixels(&read_png(&without));
     let mut levels = std::collections::HashSet::new();
     let mut on_map = 0;
@@ -134,9 +163,107 @@ fn the_window_shows_activity_arrows_and_the_panel() {
     assert!(levels.len() >= 6, "the activity shows only {} distinct colour-map levels", levels.len());
     assert!(sheet.iter().all(|&c| !is_arrow_white(c)), "white pixels without arrows");
 
-    // The arrows: white strokes over the sheet, absent with --no-arrows.
-    let white = sheet_pixels(&img).into_iter().filter(|&c| is_arrow_white(c)).count();
-    assert!(white > 200, "only {white} arrow-white samples over the sheet");
+    // The arrows: thin, half-transparent strokes that lift the colours off the map, but never
+    // cover them with solid white.
+    let with_sheet = sheet_pixels(&img);
+    let lifted = with_sheet.iter().filter(|&&c| off_map(c, &lut, 24) && c[0].abs_diff(c[1]) < 60).count();
+    let solid = with_sheet.iter().filter(|&&c| is_arrow_white(c)).count();
+    assert!(lifted > 150, "only {lifted} arrow samples over the sheet");
+    assert!(lifted * 8 < with_sheet.len(), "arrows cover {lifted} of {} samples", with_sheet.len());
+    assert!(solid * 50 < lifted.max(1) * 10, "{solid} solid white samples: the arrows are not translucent");
+}
+
+/// The RGB pixel at (x, y) of an RGBA frame `w` wide.
+fn at(frame: &[u8], w: usize, x: usize, y: usize) -> [u8; 3] {
+    let i = (y * w + x) * 4;
+    [frame[i], frame[i + 1], frame[i + 2]]
+}
+
+/// The fraction of sampled pixels of the region that equal the pixel `(dx, dy)` further on.
+fn self_match(frame: &[u8], w: usize, region: (usize, usize, usize, usize), (dx, dy): (usize, usize)) -> f64 {
+    let (x0, y0, x1, y1) = region;
+    let (mut same, mut total) = (0, 0);
+    for y in (y0..y1).step_by(3) {
+        for x in (x0..x1).step_by(3) {
+            total += 1;
+            same += usize::from(dist(at(frame, w, x, y), at(frame, w, x + dx, y + dy)) <= 6);
+        }
+    }
+    same as f64 / total.max(1) as f64
+}
+
+/// The best match of the region with itself shifted by 100 to 340 pixels along x (or y).
+fn best_period(frame: &[u8], w: usize, region: (usize, usize, usize, usize), along_x: bool) -> (usize, f64) {
+    (100..340)
+        .map(|d| (d, self_match(frame, w, region, if along_x { (d, 0) } else { (0, d) })))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap()
+}
+
+#[test]
+fn recording_with_the_panel_captures_the_whole_window_and_the_tiling() {
+    let dir = scratch("record-panel");
+    let gif = dir.join("x.gif");
+    // The judged command: full scale, 300 frames, recording with the panel from the start.
+    let args = ["app", "--frames", "300", "--record", "--record-panel", "--record-to", gif.to_str().unwrap()];
+    let out = under_xvfb(&args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "app {args:?} failed: {err}");
+    assert!(err.contains("saved") && err.contains("x.gif"), "the saved file is reported: {err}");
+    let (w, h, frames) = decode_gif(&gif);
+    assert_eq!((w, h), (1000, 700), "whole-window frames");
+    assert!(frames.len() >= 10, "only {} frames", frames.len());
+    for (i, f) in frames.iter().enumerate() {
+        let (mut fill, mut total) = (0, 0);
+        for y in (200..700).step_by(5) {
+            for x in (4..300).step_by(5) {
+                total += 1;
+                fill += usize::from(is_panel_fill(at(f, 1000, x, y)));
+            }
+        }
+        assert!(fill * 2 > total, "frame {i} has no panel ({fill} of {total} samples)");
+    }
+
+    // The sheet view tiled 3×3: the recorded frames repeat with the sheet's period in x and y.
+    let tiled = dir.join("tiled.gif");
+    let args = ["app", "--scale-down", "2", "--tiled", "--frames", "60", "--record", "--record-to"];
+    let out = under_xvfb(&[&args[..], &[tiled.to_str().unwrap(), "--no-arrows"]].concat());
+    assert!(out.status.success(), "tiled: {}", String::from_utf8_lossy(&out.stderr));
+    let (w, h, frames) = decode_gif(&tiled);
+    assert_eq!((w, h), (690, 700));
+    let last = frames.last().unwrap();
+    let region = (40, 40, 300, 300);
+    let (px, mx) = best_period(last, w as usize, region, true);
+    let (py, my) = best_period(last, w as usize, region, false);
+    assert!(mx > 0.9 && my > 0.9, "no 3×3 tiling: best periods {px} px ({mx:.2}), {py} px ({my:.2})");
+    assert!(px.abs_diff(py) <= 2, "square tiles: {px} × {py} px");
+    // Without tiling nothing repeats at that period.
+    let plain = dir.join("plain.gif");
+    let args = ["app", "--scale-down", "2", "--frames", "60", "--record", "--no-arrows", "--record-to"];
+    let out = under_xvfb(&[&args[..], &[plain.to_str().unwrap()]].concat());
+    assert!(out.status.success(), "plain: {}", String::from_utf8_lossy(&out.stderr));
+    let (w, _, frames) = decode_gif(&plain);
+    let m = self_match(frames.last().unwrap(), w as usize, region, (px, 0));
+    assert!(m < 0.7, "an untiled sheet matches itself {m:.2} at {px} px");
+}
+
+#[test]
+fn unwritable_output_paths_fail_in_one_line_before_the_window_opens() {
+    // /proc takes no new files, even from root.
+    let cases: [&[&str]; 3] = [
+        &["app", "--frames", "100000", "--screenshot", "/proc/seqscape-shot.png"],
+        &["app", "--record", "--record-to", "/proc/seqscape.gif"],
+        &["app", "--record-dir", "/proc"],
+    ];
+    for args in cases {
+        let start = std::time::Instant::now();
+        let out = under_xvfb(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?} should print one line: {err}");
+        assert!(err.contains("/proc"), "{args:?}: {err}");
+        assert!(start.elapsed().as_secs() < 20, "{args:?} took {:?}: frames ran first", start.elapsed());
+    }
 }
 
 fn decode_gif(path: &Path) -> (u16, u16, Vec<Vec<u8>>) {

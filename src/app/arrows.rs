@@ -1,5 +1,6 @@
-//! Landscape arrows in their own gizmo group: one arrow per k×k block, k chosen from the zoom so
-//! that arrows stay about 30 pixels apart, drawn on every visible copy of the sheet. `A` toggles.
+//! Landscape arrows in their own gizmo group: thin and semi-transparent so that the activity stays
+//! readable, one per k×k block, k chosen from the zoom so that arrows stay about 40 pixels apart,
+//! drawn on every visible copy of the sheet. `A` toggles.
 
 use bevy::prelude::*;
 use seqscape_core::sim::{SimConnectivity, SimState};
@@ -17,12 +18,12 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Default, Reflect, GizmoConfigGroup)]
 pub struct ArrowGizmos;
 
-/// The arrows' colour (white: outside the perceptual colour maps).
-pub const ARROW_COLOR: Color = Color::WHITE;
+/// The arrows' colour: white (outside the perceptual colour maps), half transparent.
+pub const ARROW_COLOR: Color = Color::srgba(1.0, 1.0, 1.0, 0.5);
 
 fn configure(mut store: ResMut<GizmoConfigStore>) {
     let (config, _) = store.config_mut::<ArrowGizmos>();
-    config.line.width = 2.0;
+    config.line.width = 1.0;
 }
 
 /// Turns the arrow group on and off with the view setting (`A`, the panel, `--no-arrows`).
@@ -49,7 +50,7 @@ fn draw(
         _ => 1.0,
     };
     let cell_px = 1.0 / scale.max(1.0e-4);
-    let k = ((30.0 / cell_px).ceil() as usize).clamp(1, n.max(1));
+    let k = ((40.0 / cell_px).ceil() as usize).clamp(1, n.max(1));
     let len = 0.8 * k as f32;
     let arrows = block_arrows(&conn.landscape, k);
     let range = if settings.tiled { -1..=1 } else { 0..=0 };

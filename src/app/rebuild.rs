@@ -15,7 +15,9 @@ use bevy::tasks::{AsyncComputeTaskPool, Task};
 use seqscape_core::model::Params;
 use seqscape_core::model::landscape::Landscape;
 use seqscape_core::model::network::{Connectivity, Network, partition_rows, thread_pool};
-use seqscape_core::sim::{ActivityBins, NetworkParts, SimConnectivity, SimPool, insert_network};
+use seqscape_core::sim::{
+    ActivityBins, NetworkParts, SimConnectivity, SimDelayRing, SimNeurons, SimPool, insert_network,
+};
 
 use super::clock::SimClock;
 use super::{AppSet, GeneratedLandscape, Notices};
@@ -203,6 +205,13 @@ fn finish(world: &mut World) {
                 t_ms / 1000.0,
                 if kept > 0 { format!("; {kept} painted neurons kept") } else { String::new() }
             );
+            // The old network's memory is returned on another thread.
+            let old = (
+                world.remove_resource::<SimConnectivity>(),
+                world.remove_resource::<SimNeurons>(),
+                world.remove_resource::<SimDelayRing>(),
+            );
+            std::thread::spawn(move || drop(old));
             insert_network(world, NetworkParts::from_network(net), pool);
             world.resource_mut::<ActivityBins>().open_start_ms = t_ms;
             if let Some(l) = generated {
@@ -218,5 +227,82 @@ fn finish(world: &mut World) {
             world.resource_mut::<Notices>().push(what);
         }
         Err(e) => world.resource_mut::<Notices>().push(format!("rebuild failed: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use seqscape_core::model::{LandscapeKind, Preset};
+    use seqscape_core::sim::{SimState, SimSystemsPlugin, build_network};
+
+    use super::*;
+    use crate::app::{LaunchOptions, clock, warm_up};
+
+    /// A headless app with the window's clock and rebuilds around a full-scale network.
+    fn app_with(params: Params) -> App {
+        let (net, pool) = build_network(params, 1).unwrap();
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, SimSystemsPlugin));
+        insert_network(app.world_mut(), NetworkParts::from_network(net), pool);
+        warm_up(app.world_mut());
+        let generated = app.world().resource::<SimConnectivity>().landscape.clone();
+        app.insert_resource(GeneratedLandscape::new(generated));
+        app.insert_resource(LaunchOptions {
+            threads: 1,
+            speed: Some(1.0),
+            frames: None,
+            screenshot: None,
+            record_to: None,
+            record_dir: ".".into(),
+            record_at_start: false,
+            record_panel: false,
+        });
+        app.init_resource::<Notices>();
+        app.configure_sets(Update, (AppSet::Input, AppSet::Simulate, AppSet::Display).chain());
+        app.add_plugins((clock::plugin, plugin));
+        app
+    }
+
+    #[test]
+    fn the_old_network_keeps_running_while_a_full_scale_landscape_switch_rebuilds() {
+        let params = Params::new(Preset::Paper, LandscapeKind::Perlin, 1).unwrap();
+        let mut app = app_with(params.clone());
+        for _ in 0..3 {
+            app.update();
+        }
+        let mut homogeneous = params;
+        homogeneous.landscape = LandscapeKind::Homogeneous;
+        app.world_mut().resource_mut::<Rebuild>().wanted = Some(RebuildKind::Build(Box::new(homogeneous)));
+        let start = Instant::now();
+        let t0 = app.world().resource::<SimState>().t_ms();
+        let (mut frames, mut longest, mut t_before_swap) = (0u32, Duration::ZERO, t0);
+        loop {
+            let frame = Instant::now();
+            app.update();
+            let swapped = app.world().resource::<SimState>().params.landscape == LandscapeKind::Homogeneous;
+            if swapped {
+                break;
+            }
+            longest = longest.max(frame.elapsed());
+            frames += 1;
+            t_before_swap = app.world().resource::<SimState>().t_ms();
+            assert!(start.elapsed() < Duration::from_secs(120), "the rebuild did not finish within 120 s");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let built_in = start.elapsed();
+        eprintln!(
+            "rebuild: {frames} frames in {built_in:?}, longest {longest:?}, old network {t0:.0} → {t_before_swap:.0} ms"
+        );
+        // Frames kept coming and the old network kept running while the new one was built.
+        assert!(frames >= 5, "only {frames} frames in the {built_in:?} of the rebuild");
+        assert!(t_before_swap > t0 + 50.0, "the old network stood still: {t0} → {t_before_swap} ms");
+        assert!(
+            longest < Duration::from_millis(400),
+            "a frame took {longest:?} during the rebuild ({frames} frames in {built_in:?})"
+        );
+        let ready = app.world().resource::<Notices>().0.iter().any(|(t, _)| t.contains("the clock restarts"));
+        assert!(ready, "the swap is announced with the clock's restart");
     }
 }
