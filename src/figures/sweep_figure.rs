@@ -491,8 +491,8 @@ mod tests {
         let img = image::open(&png).unwrap().to_rgb8();
         assert_eq!(img.dimensions(), SWEEP_FIGURE_SIZE);
         let [a, b, c] = sweep_layout();
-        for k in 0..3 {
-            assert!(count_color(&img, a, COLORS[k]) > 50, "shift {k} in panel a");
+        for (k, color) in COLORS[..3].iter().enumerate() {
+            assert!(count_color(&img, a, *color) > 50, "shift {k} in panel a");
         }
         // Panel b: three equal Perlin curves, the last drawn on top; panel c: the boxes.
         assert!(count_color(&img, b, COLORS[2]) > 50, "panel b");

@@ -557,13 +557,13 @@ fn spatial_groups(window: &[usize], ids: &[u32], times: &[f64], geo: &Geometry) 
     let mut number = vec![usize::MAX; window.len()];
     let mut group = vec![0usize; window.len()];
     let mut n_groups = 0;
-    for a in 0..window.len() {
+    for (a, g) in group.iter_mut().enumerate() {
         let r = find(&mut parent, a);
         if number[r] == usize::MAX {
             number[r] = n_groups;
             n_groups += 1;
         }
-        group[a] = number[r];
+        *g = number[r];
     }
     (group, n_groups)
 }
