@@ -1,11 +1,13 @@
 //! The sequence-analysis figure of one run (PNG, about 1400 x 500 pixels):
 //!
-//! * (a) a spike raster like the paper's Fig. 3: time in s against the
-//!   neuron's x position on the grid; noise spikes are light grey single
-//!   pixels, the spikes of every cluster (sequence) are 2 x 2 dots in a colour
-//!   of a qualitative palette ([`CLUSTER_COLORS`], cycled by cluster label).
-//!   At most [`MAX_RASTER_POINTS`] spikes are drawn; beyond that every k-th
-//!   spike is taken. The dots are painted straight into the pixel buffer;
+//! * (a) the paper's Fig. 3 b: the spikes of the neurons of a 20 x 20 patch (the
+//!   grid's corner `x, y < 20`, one row per neuron, `y·20 + x`) over 1-4 s of the run (the
+//!   analysed window where it does not reach that far), and Fig. 3 c: 250 neurons drawn at
+//!   random (the same for every run of a grid size) sorted by the time of their peak activity
+//!   (spike counts in 5 ms bins smoothed with a 21-bin Hanning window). Spikes of clusters of at
+//!   least [`BIG_CLUSTER_SPIKES`] spikes are 2 x 2 dots in a colour of a qualitative palette
+//!   ([`CLUSTER_COLORS`], cycled by cluster label); all other spikes are light grey pixels. The
+//!   dots are painted straight into the pixel buffer;
 //! * (b) the histogram of the per-step speeds of all centroid tracks in the
 //!   paper's units (`TrackStep::speed_paper_units`: the displacement over one
 //!   10 ms track step divided by 25 ms, so a bump moving at 200 grid/s reads
@@ -26,19 +28,25 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use seqscape_core::analysis::SequenceReport;
 
+use super::plot::{DrawResult, centered, encode_png_rgb, ensure_font, font, format_tick, text_style};
 use crate::output::OutputError;
 use crate::output::atomic::{check_target, write_bytes_atomic};
-use super::plot::{DrawResult, centered, encode_png_rgb, ensure_font, font, format_tick, text_style};
 use crate::output::raster::Rect;
 
 /// Figure size in pixels.
-pub const SEQUENCES_FIGURE_SIZE: (u32, u32) = (1400, 500);
+pub const SEQUENCES_FIGURE_SIZE: (u32, u32) = (1400, 640);
 
-/// Most spikes drawn in the raster; longer recordings are subsampled evenly.
-pub const MAX_RASTER_POINTS: usize = 200_000;
+/// The rasters' time span, ms from the start of the run (the paper's Fig. 3 b, c for the I network).
+pub const RASTER_SPAN_MS: (f64, f64) = (1000.0, 4000.0);
 
-/// The raster shows at most this much of the analysed window (the paper's Fig. 3 shows about 1 s).
-pub const RASTER_SPAN_MS: f64 = 1000.0;
+/// Side of the patch of Fig. 3 b.
+pub const PATCH_SIDE: usize = 20;
+
+/// Neurons of Fig. 3 c.
+pub const SORTED_NEURONS: usize = 250;
+
+/// Clusters of at least this many spikes get a colour in the rasters; the rest are grey.
+pub const BIG_CLUSTER_SPIKES: usize = 100;
 
 /// Cluster colours (matplotlib's tab10 without its grey), cycled by label.
 pub const CLUSTER_COLORS: [[u8; 3]; 9] = [
@@ -68,8 +76,10 @@ const MARK_COLOR: RGBColor = RGBColor(214, 39, 40);
 /// Pixel positions of the parts of the sequences figure.
 #[derive(Debug, Clone, Copy)]
 pub struct SequencesLayout {
-    /// Plotting area of the raster (the dots are painted inside it).
+    /// Plotting area of the patch raster, Fig. 3 b (the dots are painted inside it).
     pub raster: Rect,
+    /// Plotting area of the raster of neurons sorted by peak time, Fig. 3 c.
+    pub sorted: Rect,
     /// Whole area (axes included) of the speed histogram.
     pub speed: Rect,
     /// Whole area (axes included) of the direction histogram.
@@ -79,9 +89,10 @@ pub struct SequencesLayout {
 /// Layout of the sequences figure.
 pub fn sequences_layout() -> SequencesLayout {
     SequencesLayout {
-        raster: Rect::new(85, 72, 610, 368),
-        speed: Rect::new(730, 58, 335, 437),
-        direction: Rect::new(1060, 58, 335, 437),
+        raster: Rect::new(85, 72, 610, 230),
+        sorted: Rect::new(85, 350, 610, 230),
+        speed: Rect::new(730, 58, 335, 577),
+        direction: Rect::new(1060, 58, 335, 577),
     }
 }
 
@@ -91,7 +102,6 @@ struct SeqData<'a> {
     info: String,
     t0_s: f64,
     t1_s: f64,
-    n: usize,
     /// Per-step speeds in paper units (finite values only).
     speeds: Vec<f64>,
     speed_median: f64,
@@ -102,6 +112,78 @@ struct SeqData<'a> {
     ids: &'a [u32],
     t_ms: &'a [f64],
     labels: &'a [i32],
+    /// Whether a cluster label is coloured (at least [`BIG_CLUSTER_SPIKES`] spikes).
+    big: Vec<bool>,
+    /// Row of each neuron in the patch raster and in the sorted raster (`u32::MAX`: not shown).
+    patch_row: Vec<u32>,
+    patch_rows: usize,
+    sorted_row: Vec<u32>,
+    sorted_rows: usize,
+}
+
+/// The rows of the patch raster: neuron `y·n + x` with `x, y < side` is row `y·side + x`.
+fn patch_rows(n: usize) -> (Vec<u32>, usize) {
+    let side = n.min(PATCH_SIDE);
+    let mut row = vec![u32::MAX; n * n];
+    for y in 0..side {
+        for x in 0..side {
+            row[y * n + x] = (y * side + x) as u32;
+        }
+    }
+    (row, side * side)
+}
+
+/// `count` distinct neurons of an `n`×`n` grid, drawn with a fixed stream (the same for every run).
+fn random_neurons(n: usize, count: usize) -> Vec<usize> {
+    let mut ids: Vec<usize> = (0..n * n).collect();
+    let count = count.min(ids.len());
+    for k in 0..count {
+        let j = k + (seqscape_core::model::rng::splitmix64(0x5EED_F163 + k as u64) % (ids.len() - k) as u64) as usize;
+        ids.swap(k, j);
+    }
+    ids.truncate(count);
+    ids
+}
+
+/// The rows of the sorted raster: [`SORTED_NEURONS`] random neurons in the order of the time of
+/// their peak activity in `[t0, t1)` ms (spike counts in 5 ms bins smoothed with a 21-bin Hanning
+/// window); silent neurons last.
+fn sorted_rows(n: usize, ids: &[u32], t_ms: &[f64], t0: f64, t1: f64) -> (Vec<u32>, usize) {
+    const BIN_MS: f64 = 5.0;
+    const WINDOW: usize = 21;
+    let chosen = random_neurons(n, SORTED_NEURONS);
+    let bins = (((t1 - t0) / BIN_MS).ceil() as usize).max(1);
+    let mut slot = vec![u32::MAX; n * n];
+    for (k, &id) in chosen.iter().enumerate() {
+        slot[id] = k as u32;
+    }
+    let mut counts = vec![vec![0f64; bins]; chosen.len()];
+    for (&id, &t) in ids.iter().zip(t_ms) {
+        let k = slot[id as usize];
+        if k != u32::MAX && t >= t0 && t < t1 {
+            counts[k as usize][(((t - t0) / BIN_MS) as usize).min(bins - 1)] += 1.0;
+        }
+    }
+    let hann: Vec<f64> =
+        (0..WINDOW).map(|j| 0.5 - 0.5 * (2.0 * std::f64::consts::PI * j as f64 / (WINDOW - 1) as f64).cos()).collect();
+    let peak = |c: &[f64]| -> f64 {
+        if c.iter().all(|&v| v == 0.0) {
+            return f64::INFINITY;
+        }
+        let smooth = |b: usize| -> f64 {
+            (0..WINDOW)
+                .filter_map(|j| (b + j).checked_sub(WINDOW / 2).filter(|&i| i < c.len()).map(|i| hann[j] * c[i]))
+                .sum()
+        };
+        (0..c.len()).map(|b| (smooth(b), b)).fold((f64::NEG_INFINITY, 0), |m, v| if v.0 > m.0 { v } else { m }).1 as f64
+    };
+    let mut order: Vec<(f64, usize)> = counts.iter().enumerate().map(|(k, c)| (peak(c), k)).collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut row = vec![u32::MAX; n * n];
+    for (r, &(_, k)) in order.iter().enumerate() {
+        row[chosen[k]] = r as u32;
+    }
+    (row, chosen.len())
 }
 
 fn prepare<'a>(
@@ -168,13 +250,27 @@ fn prepare<'a>(
         d.min_samples,
         if s.wrap { "on" } else { "off" }
     );
-    let t1 = t1.min(t0 + RASTER_SPAN_MS);
+    // Fig. 3's 1-4 s where the analysed window reaches it, else the first 3 s of the window.
+    let (r0, r1) = (t0.max(RASTER_SPAN_MS.0), t1.min(RASTER_SPAN_MS.1));
+    let (t0, t1) = if r1 - r0 >= 500.0 { (r0, r1) } else { (t0, t1.min(t0 + 3000.0)) };
+    let mut sizes: Vec<usize> = Vec::new();
+    for &l in &report.labels {
+        if l >= 0 {
+            let l = l as usize;
+            if sizes.len() <= l {
+                sizes.resize(l + 1, 0);
+            }
+            sizes[l] += 1;
+        }
+    }
+    let big = sizes.iter().map(|&c| c >= BIG_CLUSTER_SPIKES).collect();
+    let (patch_row, patch_rows) = patch_rows(n);
+    let (sorted_row, sorted_rows) = sorted_rows(n, i, t_ms, t0, t1);
     Ok(SeqData {
         title: title.to_string(),
         info,
         t0_s: t0 / 1000.0,
         t1_s: t1 / 1000.0,
-        n,
         speeds,
         speed_median: s.speed_paper_units.median,
         dir_edges,
@@ -184,6 +280,11 @@ fn prepare<'a>(
         ids: i,
         t_ms,
         labels: &report.labels,
+        big,
+        patch_row,
+        patch_rows,
+        sorted_row,
+        sorted_rows,
     })
 }
 
@@ -215,30 +316,34 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
         root.draw(&Text::new(s, (x, 52), letter.clone())).map_err(e)?;
     }
 
-    // (a) Raster axes; the plotting area is exactly `l.raster`.
-    let (xa, ya) = (48i32, 75i32);
-    let r = l.raster;
-    let area = root.clone().shrink((r.x - ya, r.y), (r.w as i32 + ya, r.h as i32 + xa));
-    let mut chart = ChartBuilder::on(&area)
-        .margin(0)
-        .x_label_area_size(xa)
-        .y_label_area_size(ya)
-        .build_cartesian_2d(d.t0_s..d.t1_s, -0.5..d.n as f64 - 0.5)
-        .map_err(e)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_desc("Time [s] (first second of the window)")
-        .y_desc("Neuron x position")
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&|v| format_tick(*v))
-        .y_label_formatter(&|v| format_tick(*v))
-        .label_style(font(12))
-        .axis_desc_style(font(14))
-        .draw()
-        .map_err(e)?;
-    root.draw(&Rectangle::new([(r.x - 1, r.y - 1), (r.right(), r.bottom())], BLACK.stroke_width(1))).map_err(e)?;
+    // (a) The two rasters' axes; their plotting areas are exactly `l.raster` and `l.sorted`.
+    for (r, rows, ydesc, xdesc) in [
+        (l.raster, d.patch_rows, "Neuron of a 20 x 20 patch", ""),
+        (l.sorted, d.sorted_rows, "Neuron (by peak time)", "Time [s]"),
+    ] {
+        let (xa, ya) = (40i32, 75i32);
+        let area = root.clone().shrink((r.x - ya, r.y), (r.w as i32 + ya, r.h as i32 + xa));
+        let mut chart = ChartBuilder::on(&area)
+            .margin(0)
+            .x_label_area_size(xa)
+            .y_label_area_size(ya)
+            .build_cartesian_2d(d.t0_s..d.t1_s, 0.0..rows.max(1) as f64)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(xdesc)
+            .y_desc(ydesc)
+            .x_labels(8)
+            .y_labels(5)
+            .x_label_formatter(&|v| format_tick(*v))
+            .y_label_formatter(&|v| format_tick(*v))
+            .label_style(font(12))
+            .axis_desc_style(font(14))
+            .draw()
+            .map_err(e)?;
+        root.draw(&Rectangle::new([(r.x - 1, r.y - 1), (r.right(), r.bottom())], BLACK.stroke_width(1))).map_err(e)?;
+    }
 
     // (b) Speed histogram.
     let area = root.clone().shrink((l.speed.x, l.speed.y), (l.speed.w as i32, l.speed.h as i32));
@@ -357,47 +462,43 @@ fn draw_sequences<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SeqData
     Ok(())
 }
 
-/// Paints the raster dots into `buf` (RGB, `width` pixels per row) inside
-/// the layout's raster rectangle: noise first, clusters on top.
+/// Paints the dots of both rasters into `buf` (RGB, `width` pixels per row) inside their
+/// rectangles: grey spikes first, clusters on top.
 fn paint_raster(buf: &mut [u8], width: usize, d: &SeqData) {
-    let r = sequences_layout().raster;
-    let (rw, rh) = (r.w as f64, r.h as f64);
-    let span = d.t1_s * 1000.0 - d.t0_s * 1000.0;
-    let t0 = d.t0_s * 1000.0;
-    let total = d.labels.len();
-    let shown = d.t_ms.iter().filter(|&&t| t >= t0 && t <= t0 + span).count();
-    let stride = shown.div_ceil(MAX_RASTER_POINTS).max(1);
-    let mut put = |x: i32, y: i32, c: [u8; 3]| {
-        if r.contains(x, y) {
-            let k = (y as usize * width + x as usize) * 3;
-            buf[k..k + 3].copy_from_slice(&c);
+    let l = sequences_layout();
+    let (t0, t1) = (d.t0_s * 1000.0, d.t1_s * 1000.0);
+    for (r, rows, row_of) in [(l.raster, d.patch_rows, &d.patch_row), (l.sorted, d.sorted_rows, &d.sorted_row)] {
+        let mut put = |x: i32, y: i32, c: [u8; 3]| {
+            if r.contains(x, y) {
+                let k = (y as usize * width + x as usize) * 3;
+                buf[k..k + 3].copy_from_slice(&c);
+            }
+        };
+        let pixel = |k: usize| -> Option<(i32, i32)> {
+            let (t, row) = (d.t_ms[k], row_of[d.ids[k] as usize]);
+            if !(t >= t0 && t < t1) || row == u32::MAX {
+                return None;
+            }
+            let px = (((t - t0) / (t1 - t0) * r.w as f64) as i32).min(r.w as i32 - 1);
+            let py = (((row as f64 + 0.5) / rows.max(1) as f64 * r.h as f64) as i32).min(r.h as i32 - 1);
+            Some((r.x + px, r.bottom() - 1 - py))
+        };
+        let coloured = |k: usize| d.labels[k] >= 0 && d.big.get(d.labels[k] as usize).copied().unwrap_or(false);
+        for k in 0..d.labels.len() {
+            if !coloured(k)
+                && let Some((x, y)) = pixel(k)
+            {
+                put(x, y, NOISE_COLOR);
+            }
         }
-    };
-    let pixel = |k: usize| -> Option<(i32, i32)> {
-        let t = d.t_ms[k];
-        if !(t >= t0 && t <= t0 + span) {
-            return None;
-        }
-        let px = (((t - t0) / span * rw) as i32).min(r.w as i32 - 1);
-        let xcoord = (d.ids[k] as usize % d.n) as f64;
-        let py = (((xcoord + 0.5) / d.n as f64 * rh) as i32).min(r.h as i32 - 1);
-        Some((r.x + px, r.bottom() - 1 - py))
-    };
-    for k in (0..total).step_by(stride) {
-        if d.labels[k] < 0
-            && let Some((x, y)) = pixel(k)
-        {
-            put(x, y, NOISE_COLOR);
-        }
-    }
-    for k in (0..total).step_by(stride) {
-        let l = d.labels[k];
-        if l >= 0
-            && let Some((x, y)) = pixel(k)
-        {
-            let c = CLUSTER_COLORS[l as usize % CLUSTER_COLORS.len()];
-            for (ox, oy) in [(0, 0), (1, 0), (0, -1), (1, -1)] {
-                put(x + ox, y + oy, c);
+        for k in 0..d.labels.len() {
+            if coloured(k)
+                && let Some((x, y)) = pixel(k)
+            {
+                let c = CLUSTER_COLORS[d.labels[k] as usize % CLUSTER_COLORS.len()];
+                for (ox, oy) in [(0, 0), (1, 0), (0, -1), (1, -1)] {
+                    put(x + ox, y + oy, c);
+                }
             }
         }
     }
@@ -460,75 +561,98 @@ mod tests {
             .count()
     }
 
-    #[test]
-    fn raster_shows_clusters_in_their_colours() {
-        let (i, t) = spikes();
-        let report = analyze(&i, &t, N, 0.0, 600.0, &DbscanParams::default()).unwrap();
-        assert_eq!(report.summary.n_clusters, 2, "{:?}", report.clusters);
-        let r = report.spike_range.clone();
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        let png = dir.join("seq.png");
-        write_sequences_figure(&report, &i[r.clone()], &t[r], N, "test run", &png).unwrap();
-        assert_eq!(entries(dir), vec!["seq.png"]);
-        let img = image::open(&png).unwrap().to_rgb8();
-        assert_eq!(img.dimensions(), SEQUENCES_FIGURE_SIZE);
-        let raster = sequences_layout().raster;
-        let first = count_color(&img, raster, CLUSTER_COLORS[0]);
-        let second = count_color(&img, raster, CLUSTER_COLORS[1]);
-        let noise = count_color(&img, raster, NOISE_COLOR);
-        assert!(first > 100 && second > 100 && noise > 50, "{first} {second} {noise}");
-        // The first bump (x from 5 to 35, 20-220 ms) lies in the left third
-        // of the time axis.
-        let left = Rect::new(raster.x, raster.y, raster.w / 2, raster.h);
-        assert_eq!(count_color(&img, left, CLUSTER_COLORS[0]), first);
-        // The speed histogram has bars.
-        let s = sequences_layout().speed;
-        let bars = count_color(&img, s, [31, 119, 180]);
-        assert!(bars > 200, "{bars}");
+    /// Mean pixel (x, y) of colour `c` in `r`, and the count.
+    fn centre_of(img: &image::RgbImage, r: Rect, c: [u8; 3]) -> (f64, f64, usize) {
+        let (mut sx, mut sy, mut k) = (0.0, 0.0, 0usize);
+        for x in r.x..r.right() {
+            for y in r.y..r.bottom() {
+                if img.get_pixel(x as u32, y as u32).0 == c {
+                    (sx, sy, k) = (sx + x as f64, sy + y as f64, k + 1);
+                }
+            }
+        }
+        (sx / k.max(1) as f64, sy / k.max(1) as f64, k)
     }
 
     #[test]
-    fn zero_clusters() {
-        // Background noise only.
-        let (i, t) = synthesize_spikes(N, &[], 300.0, 0.3, 2.0, 3);
-        let report = analyze(&i, &t, N, 0.0, 300.0, &DbscanParams::default()).unwrap();
-        assert_eq!(report.summary.n_clusters, 0);
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        let png = dir.join("seq.png");
+    fn rasters_show_the_patch_and_neurons_sorted_by_peak_time() {
+        let (i, t) = spikes();
+        let report = analyze(&i, &t, N, 0.0, 600.0, &DbscanParams::default()).unwrap();
+        assert_eq!(report.summary.n_clusters, 2, "{:?}", report.clusters);
+        assert!(report.clusters.iter().all(|c| c.n_spikes >= BIG_CLUSTER_SPIKES), "{:?}", report.clusters);
         let r = report.spike_range.clone();
-        write_sequences_figure(&report, &i[r.clone()], &t[r], N, "noise", &png).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let png = tmp.path().join("seq.png");
+        write_sequences_figure(&report, &i[r.clone()], &t[r], N, "test run", &png).unwrap();
+        assert_eq!(entries(tmp.path()), vec!["seq.png"]);
         let img = image::open(&png).unwrap().to_rgb8();
         assert_eq!(img.dimensions(), SEQUENCES_FIGURE_SIZE);
-        let raster = sequences_layout().raster;
-        assert!(count_color(&img, raster, NOISE_COLOR) > 50);
-        for c in CLUSTER_COLORS {
-            assert_eq!(count_color(&img, raster, c), 0, "{c:?}");
+        let l = sequences_layout();
+        // The patch (x, y < 20): the first bump starts in it at (5, 10); the second runs along
+        // x = 30, outside it.
+        let (px, _, first) = centre_of(&img, l.raster, CLUSTER_COLORS[0]);
+        assert!(first > 50, "{first}");
+        assert_eq!(centre_of(&img, l.raster, CLUSTER_COLORS[1]).2, 0);
+        assert!(px < (l.raster.x + l.raster.w as i32 / 4) as f64, "the first bump leaves the patch early: {px}");
+        assert!(centre_of(&img, l.raster, NOISE_COLOR).2 > 20);
+        // Sorted by peak time: the first bump's neurons (20-220 ms) sit below the second's (300-500 ms).
+        let (x0, y0, k0) = centre_of(&img, l.sorted, CLUSTER_COLORS[0]);
+        let (x1, y1, k1) = centre_of(&img, l.sorted, CLUSTER_COLORS[1]);
+        assert!(k0 > 20 && k1 > 20, "{k0} {k1}");
+        assert!(x0 < x1 && y0 > y1, "first ({x0}, {y0}), second ({x1}, {y1})");
+        // The speed histogram has bars.
+        assert!(count_color(&img, l.speed, [31, 119, 180]) > 200);
+    }
+
+    #[test]
+    fn small_clusters_and_noise_are_grey() {
+        let (i, t) = spikes();
+        let mut report = analyze(&i, &t, N, 0.0, 600.0, &DbscanParams::default()).unwrap();
+        // Keep fewer than BIG_CLUSTER_SPIKES spikes in the second cluster.
+        let mut kept = 0;
+        for l in report.labels.iter_mut().filter(|l| **l == 1) {
+            kept += 1;
+            if kept >= BIG_CLUSTER_SPIKES {
+                *l = -1;
+            }
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let png = tmp.path().join("seq.png");
+        let r = report.spike_range.clone();
+        write_sequences_figure(&report, &i[r.clone()], &t[r], N, "small", &png).unwrap();
+        let img = image::open(&png).unwrap().to_rgb8();
+        let l = sequences_layout();
+        assert!(count_color(&img, l.sorted, CLUSTER_COLORS[0]) > 20);
+        for raster in [l.raster, l.sorted] {
+            assert!(count_color(&img, raster, NOISE_COLOR) > 20);
+            assert_eq!(count_color(&img, raster, CLUSTER_COLORS[1]), 0);
         }
     }
 
     #[test]
-    fn subsamples_long_recordings() {
-        // 250k noise spikes: fewer than MAX_RASTER_POINTS are drawn but the
-        // figure still spans the whole time axis.
+    fn a_long_run_shows_one_to_four_seconds() {
         let n = 20usize;
-        let count = 250_000usize;
+        let count = 100_000usize;
         let i: Vec<u32> = (0..count).map(|k| (k * 7 % (n * n)) as u32).collect();
-        let t: Vec<f64> = (0..count).map(|k| k as f64 * 0.04).collect();
-        let report = analyze(&i[..2000], &t[..2000], n, 0.0, 80.0, &DbscanParams::default()).unwrap();
-        let mut report = report;
+        let t: Vec<f64> = (0..count).map(|k| k as f64 * 0.1).collect();
+        let mut report = analyze(&i[..2000], &t[..2000], n, 0.0, 200.0, &DbscanParams::default()).unwrap();
         report.labels = vec![-1; count];
-        report.summary.from_ms = 0.0;
+        report.summary.from_ms = 500.0;
         report.summary.to_ms = 10_000.0;
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        let png = dir.join("big.png");
-        write_sequences_figure(&report, &i, &t, n, "big", &png).unwrap();
-        let img = image::open(&png).unwrap().to_rgb8();
-        let raster = sequences_layout().raster;
-        let right = Rect::new(raster.right() - 20, raster.y, 20, raster.h);
-        assert!(count_color(&img, right, NOISE_COLOR) > 20);
+        let data = prepare(&report, &i, &t, n, "long").unwrap();
+        assert_eq!((data.t0_s, data.t1_s), (1.0, 4.0));
+        assert_eq!((data.patch_rows, data.sorted_rows), (400, 250));
+    }
+
+    #[test]
+    fn random_neurons_are_distinct_and_the_same_every_time() {
+        let a = random_neurons(100, SORTED_NEURONS);
+        assert_eq!(a, random_neurons(100, SORTED_NEURONS));
+        let mut s = a.clone();
+        s.sort();
+        s.dedup();
+        assert_eq!(s.len(), SORTED_NEURONS);
+        assert_eq!(random_neurons(10, SORTED_NEURONS).len(), 100);
     }
 
     #[test]
