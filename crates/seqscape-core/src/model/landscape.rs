@@ -2,17 +2,25 @@
 //!
 //! Directions are radians in [0, 2π) measured from +x toward +y (135° is the lattice step (−1, +1));
 //! NaN marks an unshifted neuron. [`Params::shift_mode`] decides whether they are the 8 lattice
-//! directions (as [`ShiftMode::Lattice`] moves targets) or continuous angles. The Perlin landscape samples 4-D Perlin noise on the torus
-//! embedding (cos, sin) × (cos, sin), so it tiles the sheet exactly, and is rank-equalised so that
-//! every direction level holds the same number of neurons (within one).
+//! directions (as [`ShiftMode::Lattice`] moves targets) or continuous angles.
+//!
+//! The Perlin landscape is drawn as the authors draw it: one octave of 2-D Perlin gradient noise
+//! whose lattice coordinates are taken modulo `size` (the `noise` package's
+//! `pnoise2(x, y, repeatx=size, repeaty=size)`), so `size` noise cells span the grid and the field
+//! tiles the torus exactly. It is sampled at x = k·size/n, k = 0 … n−1, in both axes (the authors'
+//! `linspace(0, size, n)` repeats the edge row; these samples do not) and rank-equalised so that every
+//! direction level holds the same number of neurons (within one). [`PeriodicPerlin`] is written here
+//! rather than taken from the `noise` crate because that crate's Perlin has no period and its 2-D core
+//! draws only the four diagonal gradients, where `pnoise2` draws from sixteen (the twelve cube edges
+//! of improved Perlin noise projected onto the plane, four repeated); the gradient set shapes the
+//! field's autocorrelation. Its permutation table is drawn from the master seed.
 
 use std::f64::consts::{PI, TAU};
 
-use noise::{NoiseFn, Perlin};
 use rand::RngExt;
 
 use super::params::{LandscapeKind, Params, ShiftMode};
-use super::rng::{Purpose, stream, stream_key};
+use super::rng::{Purpose, splitmix64, stream};
 
 /// One direction per neuron (`y·n + x`), NaN where the neuron is not shifted.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,7 +57,9 @@ impl Landscape {
                     .collect()
             }
             LandscapeKind::Perlin => {
-                let field = perlin_field(n, p.perlin_size, p.seed);
+                // `Params::validate` admits integer sizes from 1 to n only.
+                let size = (p.perlin_size.round().max(1.0) as usize).min(n);
+                let field = perlin_field(n, size, p.seed);
                 let levels = p.perlin_levels;
                 let ranks = rank_levels(&field, levels);
                 ranks
@@ -87,30 +97,106 @@ pub fn lattice_step(phi: f64) -> (i64, i64) {
     STEPS[d.rem_euclid(8) as usize]
 }
 
-/// Perlin noise on the n×n torus with `size` noise cells across the grid, tiling exactly.
-pub fn perlin_field(n: usize, size: f64, seed: u64) -> Vec<f64> {
-    let perlin = Perlin::new(stream_key(seed, Purpose::Perlin, 0) as u32);
-    let radius = size / TAU;
-    let ring: Vec<(f64, f64)> = (0..n)
-        .map(|k| {
-            let a = TAU * k as f64 / n as f64;
-            (radius * a.cos(), radius * a.sin())
-        })
-        .collect();
+/// The 2-D gradients of `pnoise2`: the x, y components of improved Perlin noise's sixteen 3-D
+/// gradients (the twelve cube edges, four of them repeated), picked by a hash's low four bits.
+const GRADIENTS: [(f64, f64); 16] = [
+    (1.0, 1.0),
+    (-1.0, 1.0),
+    (1.0, -1.0),
+    (-1.0, -1.0),
+    (1.0, 0.0),
+    (-1.0, 0.0),
+    (1.0, 0.0),
+    (-1.0, 0.0),
+    (0.0, 1.0),
+    (0.0, -1.0),
+    (0.0, 1.0),
+    (0.0, -1.0),
+    (1.0, 0.0),
+    (-1.0, 0.0),
+    (0.0, -1.0),
+    (0.0, 1.0),
+];
+
+/// Classic 2-D Perlin gradient noise, periodic with `period` lattice cells along both axes.
+#[derive(Clone, Debug)]
+pub struct PeriodicPerlin {
+    /// A permutation of 0..L, written twice so that `perm[perm[i] + j]` needs no wrap. L is 256 as in
+    /// `pnoise2` up to period 256, beyond that the period rounded up to a multiple of 16, so that
+    /// every lattice point of one period has its own entry and the gradients stay uniform.
+    perm: Vec<u32>,
+    period: usize,
+}
+
+impl PeriodicPerlin {
+    /// Noise with period `period` ≥ 1 and a permutation table drawn from `seed`.
+    pub fn new(period: usize, seed: u64) -> PeriodicPerlin {
+        assert!(period >= 1, "Perlin period {period} < 1");
+        let len = period.next_multiple_of(16).max(256);
+        let mut rng = stream(seed, Purpose::Perlin, 0);
+        let mut table: Vec<u32> = (0..len as u32).collect();
+        for i in (1..len).rev() {
+            table.swap(i, rng.random_range(0..=i));
+        }
+        let perm = table.iter().chain(&table).copied().collect();
+        PeriodicPerlin { perm, period }
+    }
+
+    /// The noise at (x, y): zero on every lattice point, within ±1, and equal at x and x + period.
+    pub fn get(&self, x: f64, y: f64) -> f64 {
+        let (x0, y0) = (x.floor(), y.floor());
+        let (u, v) = (x - x0, y - y0);
+        let cell = |c: f64| (c as i64).rem_euclid(self.period as i64) as usize;
+        let (i, j) = (cell(x0), cell(y0));
+        let (i1, j1) = ((i + 1) % self.period, (j + 1) % self.period);
+        let p = |k: usize| self.perm[k] as usize;
+        let (a, b) = (p(i), p(i1));
+        let grad = |hash: usize, dx: f64, dy: f64| {
+            let (gx, gy) = GRADIENTS[p(hash) & 15];
+            gx * dx + gy * dy
+        };
+        let (fu, fv) = (fade(u), fade(v));
+        let bottom = lerp(fu, grad(p(a + j), u, v), grad(p(b + j), u - 1.0, v));
+        let top = lerp(fu, grad(p(a + j1), u, v - 1.0), grad(p(b + j1), u - 1.0, v - 1.0));
+        lerp(fv, bottom, top)
+    }
+}
+
+/// Perlin's quintic fade 6t⁵ − 15t⁴ + 10t³.
+fn fade(t: f64) -> f64 {
+    t * t * t * (t * (t * 6.0 - 15.0) + 10.0)
+}
+
+fn lerp(t: f64, a: f64, b: f64) -> f64 {
+    a + t * (b - a)
+}
+
+/// Perlin noise on the n×n torus with `size` noise cells across the grid, sampled at
+/// (x, y) = (k·size/n, l·size/n) for neuron `l·n + k`; it tiles exactly.
+pub fn perlin_field(n: usize, size: usize, seed: u64) -> Vec<f64> {
+    let perlin = PeriodicPerlin::new(size, seed);
+    let at: Vec<f64> = (0..n).map(|k| (k * size) as f64 / n as f64).collect();
     let mut field = Vec::with_capacity(n * n);
-    for &(cy, sy) in &ring {
-        for &(cx, sx) in &ring {
-            field.push(perlin.get([cx, sx, cy, sy]));
+    for &y in &at {
+        for &x in &at {
+            field.push(perlin.get(x, y));
         }
     }
     field
 }
 
 /// Rank-equalises `values` into `levels` bins of equal count (within one): level = ⌊rank·L/N⌋.
+///
+/// Equal values are ranked in a fixed scrambled order of their indices, not in index order: Perlin
+/// noise is exactly zero on lattice points, and when n is a multiple of the size these are sampled,
+/// so index order would split them into two median levels by row.
 pub fn rank_levels(values: &[f64], levels: usize) -> Vec<usize> {
     let count = values.len();
-    let mut order: Vec<usize> = (0..count).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+    let mut order: Vec<(f64, u64, usize)> =
+        values.iter().enumerate().map(|(id, &v)| (v, splitmix64(id as u64), id)).collect();
+    // partial_cmp: −0 and +0 are one value. The values are never NaN.
+    order.sort_unstable_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or_else(|| a.0.total_cmp(&b.0)).then(a.1.cmp(&b.1)));
+    let order: Vec<usize> = order.into_iter().map(|(_, _, id)| id).collect();
     let mut level = vec![0; count];
     for (rank, &id) in order.iter().enumerate() {
         level[id] = rank * levels / count;
@@ -148,35 +234,92 @@ mod tests {
     #[test]
     fn perlin_field_tiles_the_torus() {
         let n = 40;
-        let f = perlin_field(n, 3.0, 5);
-        // A sample one cell beyond the edge equals the sample at the opposite edge: evaluate the
-        // embedding at k = n directly and compare with k = 0.
-        let perlin = Perlin::new(stream_key(5, Purpose::Perlin, 0) as u32);
-        let r = 3.0 / TAU;
-        for y in 0..n {
-            let ay = TAU * y as f64 / n as f64;
-            let wrapped = perlin.get([r * (TAU).cos(), r * (TAU).sin(), r * ay.cos(), r * ay.sin()]);
-            assert!((wrapped - f[y * n]).abs() < 1e-9);
+        let size = 3;
+        let f = perlin_field(n, size, 5);
+        // The noise repeats after `size` cells, so the sample one step beyond the edge is the first one.
+        let perlin = PeriodicPerlin::new(size, 5);
+        for k in 0..n {
+            let y = (k * size) as f64 / n as f64;
+            assert_eq!(perlin.get(size as f64, y), f[k * n]);
+            assert_eq!(perlin.get(y, size as f64), f[k]);
+            assert!((perlin.get(y - size as f64, 2.7) - perlin.get(y, 2.7 + size as f64)).abs() < 1e-12);
         }
         // Neighbours across the edge are as close as neighbours inside: the field is continuous.
         let step = |a: usize, b: usize| (f[a] - f[b]).abs();
         let across: f64 = (0..n).map(|y| step(y * n + n - 1, y * n)).sum::<f64>() / n as f64;
         let inside: f64 = (0..n).map(|y| step(y * n + n / 2, y * n + n / 2 + 1)).sum::<f64>() / n as f64;
         assert!(across < 3.0 * inside + 1e-3, "across {across} inside {inside}");
-        // And it is not constant.
+        // It is zero on the lattice points, bounded, and not constant.
+        assert_eq!(perlin.get(1.0, 2.0), 0.0);
+        assert!(f.iter().all(|v| v.abs() <= 1.0));
         let spread = f.iter().cloned().fold(f64::MIN, f64::max) - f.iter().cloned().fold(f64::MAX, f64::min);
         assert!(spread > 0.3);
+        // Periods beyond the 256-entry table of `pnoise2` tile as well.
+        let wide = PeriodicPerlin::new(300, 5);
+        assert!((wide.get(0.3, 299.6) - wide.get(300.3, -0.4)).abs() < 1e-12);
+        assert!((0..300).any(|i| wide.get(i as f64 + 0.5, 0.5) != wide.get(i as f64 + 256.5, 0.5)));
+        // The permutation table follows the seed.
+        assert_ne!(perlin_field(n, size, 6), f);
+        assert_eq!(perlin_field(n, size, 5), f);
     }
 
     #[test]
     fn perlin_size_sets_the_correlation_length() {
         // Larger size means more noise cells across the grid, so neighbouring directions decorrelate faster.
         let n = 60;
-        let rough = |size: f64| {
+        let rough = |size: usize| {
             let f = perlin_field(n, size, 1);
             (0..n * n).map(|i| (f[i] - f[(i / n) * n + (i % n + 1) % n]).abs()).sum::<f64>()
         };
-        assert!(rough(10.0) > 2.0 * rough(3.0));
+        assert!(rough(10) > 2.0 * rough(3));
+    }
+
+    /// mean(cos(φ(x) − φ(x + lag))) over the sheet with periodic wrap, averaged over both axes.
+    fn direction_autocorrelation(l: &Landscape, lag: usize) -> f64 {
+        let n = l.n;
+        let phi = |x: usize, y: usize| f64::from(l.direction[(y % n) * n + x % n]);
+        let mut sum = 0.0;
+        for y in 0..n {
+            for x in 0..n {
+                sum += (phi(x, y) - phi(x + lag, y)).cos() + (phi(x, y) - phi(x, y + lag)).cos();
+            }
+        }
+        sum / (2 * n * n) as f64
+    }
+
+    #[test]
+    fn perlin_autocorrelation_matches_the_authors() {
+        // The table is written by scripts/perlin_reference.py from the `noise` package's pnoise2,
+        // equalised into 8 directions as the authors' NEST code does, means over bases 0..7.
+        let table = include_str!("../../tests/data/perlin_autocorrelation.csv");
+        let rows: Vec<(usize, usize, f64)> = table
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("size"))
+            .map(|l| {
+                let c: Vec<&str> = l.split(',').collect();
+                (c[0].parse().unwrap(), c[1].parse().unwrap(), c[2].parse().unwrap())
+            })
+            .collect();
+        assert_eq!(rows.len(), 12);
+        let mut failures = Vec::new();
+        for size in [3, 5, 10, 20] {
+            let maps: Vec<Landscape> = (0..8)
+                .map(|seed| {
+                    let mut p = params(Preset::Paper, LandscapeKind::Perlin, 1);
+                    p.perlin_size = size as f64;
+                    p.seed = seed;
+                    Landscape::generate(&p)
+                })
+                .collect();
+            assert_eq!(maps[0].n, 100);
+            for &(_, lag, authors) in rows.iter().filter(|r| r.0 == size) {
+                let ours = maps.iter().map(|l| direction_autocorrelation(l, lag)).sum::<f64>() / 8.0;
+                if (ours - authors).abs() > 0.05 {
+                    failures.push(format!("size {size} lag {lag}: ours {ours:.3}, authors {authors:.3}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
     }
 
     #[test]
