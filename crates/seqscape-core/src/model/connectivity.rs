@@ -8,7 +8,9 @@
 //! before rounding.
 //! Self-connections are dropped, multapses kept. Every source draws from its own random stream, so
 //! one source can be redrawn alone (the window's landscape brush) and the build parallelises
-//! without changing the result.
+//! without changing the result. Each source's targets are stored sorted, once: a partition of the
+//! sheet (a stripe of whole rows, contiguous ids) finds its share of a bucket as one contiguous
+//! slice, so the network keeps four bytes per synapse at any size.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Gamma};
@@ -20,14 +22,14 @@ use super::params::{Params, ShiftMode};
 use super::rng::{Purpose, stream};
 
 /// Outgoing connections of every source in CSR form: the targets of source `s` are
-/// `targets[offsets[s]..offsets[s + 1]]`.
+/// `targets[offsets[s]..offsets[s + 1]]`, sorted ascending.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynapseBuckets {
     pub offsets: Vec<usize>,
     pub targets: Vec<u32>,
 }
 
-/// Draws the targets of `source` into `out` (cleared first).
+/// Draws the targets of `source` into `out` (cleared first), sorted ascending.
 pub fn draw_targets(p: &Params, landscape: &Landscape, source: usize, out: &mut Vec<u32>) {
     out.clear();
     let n = p.n as i64;
@@ -70,37 +72,40 @@ pub fn draw_targets(p: &Params, landscape: &Landscape, source: usize, out: &mut 
             out.push(target as u32);
         }
     }
+    out.sort_unstable();
 }
 
 impl SynapseBuckets {
-    /// Draws every source's connections, in parallel on the current rayon pool.
+    /// Draws every source's connections, in parallel on the current rayon pool, into one array of
+    /// `out_degree` slots per source that is then compacted in place: the build needs no memory
+    /// beyond the finished buckets.
     pub fn build(p: &Params, landscape: &Landscape) -> SynapseBuckets {
         let count = p.n_neurons();
+        let degree = p.out_degree;
         let chunk = 256;
-        let parts: Vec<(Vec<usize>, Vec<u32>)> = (0..count.div_ceil(chunk))
-            .into_par_iter()
-            .map(|c| {
-                let mut lens = Vec::with_capacity(chunk);
-                let mut targets = Vec::with_capacity(chunk * p.out_degree);
-                let mut buf = Vec::with_capacity(p.out_degree);
-                for s in c * chunk..((c + 1) * chunk).min(count) {
-                    draw_targets(p, landscape, s, &mut buf);
-                    lens.push(buf.len());
-                    targets.extend_from_slice(&buf);
+        let mut targets = vec![0u32; count * degree];
+        let degree = degree.max(1);
+        let mut lens = vec![0usize; count];
+        targets.par_chunks_mut(chunk * degree).zip(lens.par_chunks_mut(chunk)).enumerate().for_each(
+            |(c, (slots, lens))| {
+                let mut buf = Vec::with_capacity(degree);
+                for (j, len) in lens.iter_mut().enumerate() {
+                    draw_targets(p, landscape, c * chunk + j, &mut buf);
+                    slots[j * degree..j * degree + buf.len()].copy_from_slice(&buf);
+                    *len = buf.len();
                 }
-                (lens, targets)
-            })
-            .collect();
+            },
+        );
         let mut offsets = Vec::with_capacity(count + 1);
         offsets.push(0);
-        let total: usize = parts.iter().map(|(_, t)| t.len()).sum();
-        let mut targets = Vec::with_capacity(total);
-        for (lens, t) in parts {
-            for l in lens {
-                offsets.push(offsets.last().copied().unwrap_or(0) + l);
-            }
-            targets.extend_from_slice(&t);
+        let mut end = 0;
+        for (s, &len) in lens.iter().enumerate() {
+            targets.copy_within(s * degree..s * degree + len, end);
+            end += len;
+            offsets.push(end);
         }
+        targets.truncate(end);
+        targets.shrink_to_fit();
         SynapseBuckets { offsets, targets }
     }
 
@@ -148,23 +153,31 @@ impl SynapseBuckets {
         *self = SynapseBuckets { offsets, targets };
     }
 
-    /// The buckets restricted to the targets of one partition, as sorted local indices.
+    /// Whether every source's targets are sorted, as [`SynapseBuckets::restrict`] needs.
+    pub fn is_sorted(&self) -> bool {
+        (0..self.n_sources()).into_par_iter().all(|s| self.targets_of(s).is_sorted())
+    }
+
+    /// Where each source's targets inside one partition lie in [`SynapseBuckets::targets`]. The
+    /// buckets must be sorted (they are built so; see [`SynapseBuckets::is_sorted`]).
     pub fn restrict(&self, part: &PartLayout) -> PartBuckets {
-        let mut offsets = Vec::with_capacity(self.offsets.len());
-        let mut targets: Vec<u16> = Vec::new();
-        offsets.push(0u32);
-        for s in 0..self.n_sources() {
-            let from = targets.len();
-            targets.extend(self.targets_of(s).iter().filter_map(|&t| part.local(t as usize)).map(|l| l as u16));
-            targets[from..].sort_unstable();
-            offsets.push(targets.len() as u32);
+        let (lo, hi) = part.id_range();
+        let sources = self.n_sources();
+        let (mut begin, mut end) = (Vec::with_capacity(sources), Vec::with_capacity(sources));
+        for s in 0..sources {
+            let t = self.targets_of(s);
+            let a = t.partition_point(|&x| (x as usize) < lo);
+            let b = a + t[a..].partition_point(|&x| (x as usize) < hi);
+            begin.push((self.offsets[s] + a) as u32);
+            end.push((self.offsets[s] + b) as u32);
         }
-        PartBuckets { offsets, targets }
+        PartBuckets { first_id: lo, begin, end }
     }
 }
 
-/// A partition of the sheet: the rows `y ≡ index (mod count)`. Interleaved rows spread every bump's
-/// targets evenly over the partitions, so each worker gets a fair share of the spikes to deliver.
+/// A partition of the sheet: the stripe of rows `index·n/count .. (index + 1)·n/count`, so its ids
+/// are contiguous. There are several stripes per worker: the pool balances the stripes a bump
+/// crowds against the quiet ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PartLayout {
     pub index: usize,
@@ -175,13 +188,25 @@ pub struct PartLayout {
 impl PartLayout {
     /// The `count` partitions of an n×n sheet.
     pub fn all(n: usize, count: usize) -> Vec<PartLayout> {
-        let count = count.clamp(1, n);
+        let count = count.clamp(1, n.max(1));
         (0..count).map(|index| PartLayout { index, count, n }).collect()
+    }
+
+    /// The partition's rows, first and one past the last.
+    pub fn rows(&self) -> (usize, usize) {
+        (self.index * self.n / self.count, (self.index + 1) * self.n / self.count)
+    }
+
+    /// The partition's ids, first and one past the last.
+    pub fn id_range(&self) -> (usize, usize) {
+        let (r0, r1) = self.rows();
+        (r0 * self.n, r1 * self.n)
     }
 
     /// Number of neurons in the partition.
     pub fn len(&self) -> usize {
-        self.n.saturating_sub(self.index).div_ceil(self.count) * self.n
+        let (lo, hi) = self.id_range();
+        hi - lo
     }
 
     pub fn is_empty(&self) -> bool {
@@ -191,35 +216,42 @@ impl PartLayout {
     /// Global id (`y·n + x`) of local neuron `l`.
     #[inline]
     pub fn global(&self, l: usize) -> usize {
-        let (row, x) = (l / self.n, l % self.n);
-        (row * self.count + self.index) * self.n + x
+        self.id_range().0 + l
     }
 
     /// Local index of global neuron `id`, if it belongs to this partition.
     #[inline]
     pub fn local(&self, id: usize) -> Option<usize> {
-        let (y, x) = (id / self.n, id % self.n);
-        (y % self.count == self.index).then(|| (y / self.count) * self.n + x)
+        let (lo, hi) = self.id_range();
+        (lo..hi).contains(&id).then(|| id - lo)
     }
 }
 
-/// One partition's share of the synapse buckets: for each source, its targets inside the
-/// partition as sorted local indices (the sheet has at most 256×256 neurons). Built only by
-/// [`SynapseBuckets::restrict`], which guarantees the sorting the delivery relies on.
+/// One partition's share of the synapse buckets: for each source, the range of
+/// [`SynapseBuckets::targets`] that falls inside the partition (targets minus `first_id` are local
+/// indices). Built by [`SynapseBuckets::restrict`]; valid until the buckets change.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartBuckets {
-    offsets: Vec<u32>,
-    targets: Vec<u16>,
+    first_id: usize,
+    begin: Vec<u32>,
+    end: Vec<u32>,
 }
 
 impl PartBuckets {
+    /// The range of the targets of `source` inside the partition.
     #[inline]
-    pub fn targets_of(&self, source: usize) -> &[u16] {
-        &self.targets[self.offsets[source] as usize..self.offsets[source + 1] as usize]
+    pub fn range(&self, source: usize) -> std::ops::Range<usize> {
+        self.begin[source] as usize..self.end[source] as usize
+    }
+
+    /// The global id of the partition's local neuron 0.
+    #[inline]
+    pub fn first_id(&self) -> usize {
+        self.first_id
     }
 
     pub fn n_synapses(&self) -> usize {
-        self.targets.len()
+        self.begin.iter().zip(&self.end).map(|(&a, &b)| (b - a) as usize).sum()
     }
 }
 
@@ -326,7 +358,9 @@ mod tests {
         for s in 0..p.n_neurons() {
             let mut merged: Vec<u32> = Vec::new();
             for (l, r) in parts.iter().zip(&restricted) {
-                merged.extend(r.targets_of(s).iter().map(|&t| l.global(usize::from(t)) as u32));
+                let inside = &b.targets[r.range(s)];
+                assert!(inside.iter().all(|&t| l.local(t as usize).is_some()));
+                merged.extend_from_slice(inside);
             }
             let mut orig = b.targets_of(s).to_vec();
             merged.sort_unstable();

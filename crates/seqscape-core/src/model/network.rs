@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::connectivity::{PartBuckets, PartLayout, SynapseBuckets};
 use super::delay::RingBlock;
 use super::landscape::Landscape;
-use super::neurons::{NeuronBlock, Propagators};
+use super::neurons::{CHUNK, NeuronBlock, Propagators};
 use super::noise::Background;
 use super::params::{ParamError, Params};
 
@@ -51,7 +51,10 @@ impl Connectivity {
         Connectivity::from_parts(landscape, buckets, partitions)
     }
 
+    /// # Panics
+    /// If a bucket of `buckets` is not sorted.
     pub fn from_parts(landscape: Landscape, buckets: SynapseBuckets, partitions: &[PartLayout]) -> Connectivity {
+        assert!(buckets.is_sorted(), "synapse buckets must be sorted");
         let parts = partitions.par_iter().map(|l| buckets.restrict(l)).collect();
         Connectivity { landscape, buckets, parts }
     }
@@ -61,12 +64,17 @@ impl Connectivity {
     }
 }
 
-/// Splits the n×n sheet into `count` partitions of interleaved rows.
+/// Splits the n×n sheet into `count` stripes of whole rows.
 pub fn partition_rows(n: usize, count: usize) -> Vec<PartLayout> {
     PartLayout::all(n, count)
 }
 
-/// Integrates `steps` steps from `first_step` for one partition; appends its spikes to `spikes`.
+/// Integrates `steps` steps from `first_step` for one partition; appends its spikes to `spikes` (in
+/// chunk order: [`integrate`] sorts them).
+///
+/// The loop runs chunk by chunk and, inside a chunk, step by step: a block is at most one delay long,
+/// so every input of its steps is already in the ring and a chunk's state stays in the L1 cache for
+/// the whole block instead of streaming the partition through memory once per step.
 pub fn integrate_block(
     p: &Params,
     prop: &Propagators,
@@ -77,124 +85,94 @@ pub fn integrate_block(
     spikes: &mut Vec<Spike>,
 ) {
     let background = Background::new(p);
-    let mut stim_active = nb.stim_steps.iter().any(|&s| s > 0);
     let wide = wide_update();
-    let mut crossed = Vec::with_capacity(nb.u.len().div_ceil(CHUNK));
-    for k in first_step..first_step + steps as u64 {
-        background.draw(p, k, &mut nb.i_noise, &mut nb.rng);
-        let row = ring.row_mut(k);
-        if stim_active {
-            update_neurons::<true>(prop, nb, row, k, spikes, &mut crossed, wide);
-        } else {
-            update_neurons::<false>(prop, nb, row, k, spikes, &mut crossed, wide);
-        }
-        if stim_active {
-            stim_active = false;
-            for (s, i_s) in nb.stim_steps.iter_mut().zip(nb.i_stim.iter_mut()) {
-                if *s > 0 {
-                    *s -= 1;
-                    if *s == 0 {
-                        *i_s = 0.0;
-                    } else {
-                        stim_active = true;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Neurons per chunk of the update: small enough that the threshold scan after a crossing is cheap.
-const CHUNK: usize = 256;
-
-/// One step for every neuron of a block: the linear dynamics in vectorisable chunks, the refractory
-/// clamp for the few neurons that need it, then the threshold only in chunks where some potential
-/// reached it.
-fn update_neurons<const STIM: bool>(
-    prop: &Propagators,
-    nb: &mut NeuronBlock,
-    row: &mut [f32],
-    k: u64,
-    spikes: &mut Vec<Spike>,
-    crossed: &mut Vec<bool>,
-    wide: bool,
-) {
-    let len = nb.u.len();
-    crossed.clear();
+    let len = nb.len();
+    let rows: Vec<usize> = (0..steps as u64).map(|j| ring.slot(first_step + j) * ring.width).collect();
     let mut from = 0;
     while from < len {
         let to = (from + CHUNK).min(len);
-        crossed.push(update_slices::<STIM>(
-            prop,
-            &mut nb.u[from..to],
-            &mut nb.g[from..to],
-            &mut nb.h[from..to],
-            &nb.i_noise[from..to],
-            &nb.i_stim[from..to],
-            &mut row[from..to],
-            wide,
-        ));
-        from = to;
-    }
-    // Refractory neurons stay at the reset potential.
-    let reset = prop.reset_rel;
-    let u = &mut nb.u;
-    nb.refractory.retain_mut(|(l, left)| {
-        u[*l as usize] = reset;
-        *left -= 1;
-        *left > 0
-    });
-    for (c, &hit) in crossed.iter().enumerate() {
-        if hit {
-            for l in c * CHUNK..((c + 1) * CHUNK).min(len) {
-                if nb.u[l] >= prop.theta_rel {
-                    nb.u[l] = reset;
-                    if prop.refractory_steps > 0 {
-                        nb.refractory.push((l as u32, prop.refractory_steps));
+        let stim = nb.stim_steps[from..to].iter().any(|&s| s > 0);
+        for (j, &row) in rows.iter().enumerate() {
+            let k = first_step + j as u64;
+            background.draw(p, k, &mut nb.i_noise[from..to], &mut nb.rng[from..to]);
+            let chunk = Chunk {
+                u: &mut nb.u[from..to],
+                g: &mut nb.g[from..to],
+                h: &mut nb.h[from..to],
+                i_noise: &nb.i_noise[from..to],
+                i_stim: &nb.i_stim[from..to],
+                arrivals: &mut ring.counts[row + from..row + to],
+            };
+            let crossed =
+                if stim { update_chunk::<true>(prop, chunk, wide) } else { update_chunk::<false>(prop, chunk, wide) };
+            // Refractory neurons stay at the reset potential.
+            let u = &mut nb.u;
+            nb.refractory[from / CHUNK].retain_mut(|(l, left)| {
+                u[*l as usize] = prop.reset_rel;
+                *left -= 1;
+                *left > 0
+            });
+            if crossed {
+                fire(prop, nb, from, to, k, spikes);
+            }
+            if stim {
+                for (s, i_s) in nb.stim_steps[from..to].iter_mut().zip(&mut nb.i_stim[from..to]) {
+                    if *s > 0 {
+                        *s -= 1;
+                        if *s == 0 {
+                            *i_s = 0.0;
+                        }
                     }
-                    spikes.push(Spike { step: k, id: nb.layout.global(l) as u32 });
                 }
             }
+        }
+        from = to;
+    }
+}
+
+/// The threshold of one step for neurons `from..to`: each potential at or above it is reset, made
+/// refractory and recorded as a spike in step `k`.
+fn fire(prop: &Propagators, nb: &mut NeuronBlock, from: usize, to: usize, k: u64, spikes: &mut Vec<Spike>) {
+    for l in from..to {
+        if nb.u[l] >= prop.theta_rel {
+            nb.u[l] = prop.reset_rel;
+            if prop.refractory_steps > 0 {
+                nb.refractory[from / CHUNK].push((l as u32, prop.refractory_steps));
+            }
+            spikes.push(Spike { step: k, id: nb.layout.global(l) as u32 });
         }
     }
 }
 
-/// The linear part of one step for a chunk (no threshold, no refractoriness): every potential and
-/// alpha state advances with the exact propagators and takes this step's arrivals, which are
-/// cleared. Returns whether any potential reached the threshold. `wide` selects the AVX2 build of
-/// the same code where the processor has it.
+/// One chunk's state and this step's arrivals, all of the same length.
+struct Chunk<'a> {
+    u: &'a mut [f64],
+    g: &'a mut [f64],
+    h: &'a mut [f64],
+    i_noise: &'a [f64],
+    i_stim: &'a [f64],
+    arrivals: &'a mut [f32],
+}
+
+/// The linear part of one step for a chunk: every potential and alpha state advances with the exact
+/// propagators and takes this step's arrivals, which are cleared (no threshold, no refractoriness).
+/// Returns whether any potential reached the threshold. `wide` selects the AVX2
+/// build of the same code where the processor has it.
 #[inline]
-fn update_slices<const STIM: bool>(
-    prop: &Propagators,
-    u: &mut [f64],
-    g: &mut [f64],
-    h: &mut [f64],
-    i_noise: &[f64],
-    i_stim: &[f64],
-    row: &mut [f32],
-    wide: bool,
-) -> bool {
+fn update_chunk<const STIM: bool>(prop: &Propagators, c: Chunk, wide: bool) -> bool {
     #[cfg(target_arch = "x86_64")]
     if wide {
         // SAFETY: `wide` is only set after `is_x86_feature_detected!("avx2")` returned true.
-        return unsafe { update_slices_avx2::<STIM>(prop, u, g, h, i_noise, i_stim, row) };
+        return unsafe { update_chunk_avx2::<STIM>(prop, c) };
     }
     let _ = wide;
-    update_slices_body::<STIM>(prop, u, g, h, i_noise, i_stim, row)
+    update_chunk_body::<STIM>(prop, c)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn update_slices_avx2<const STIM: bool>(
-    prop: &Propagators,
-    u: &mut [f64],
-    g: &mut [f64],
-    h: &mut [f64],
-    i_noise: &[f64],
-    i_stim: &[f64],
-    row: &mut [f32],
-) -> bool {
-    update_slices_body::<STIM>(prop, u, g, h, i_noise, i_stim, row)
+fn update_chunk_avx2<const STIM: bool>(prop: &Propagators, c: Chunk) -> bool {
+    update_chunk_body::<STIM>(prop, c)
 }
 
 /// Whether the wide (AVX2) update can run here.
@@ -210,18 +188,11 @@ fn wide_update() -> bool {
 }
 
 #[inline(always)]
-fn update_slices_body<const STIM: bool>(
-    prop: &Propagators,
-    u: &mut [f64],
-    g: &mut [f64],
-    h: &mut [f64],
-    i_noise: &[f64],
-    i_stim: &[f64],
-    row: &mut [f32],
-) -> bool {
-    let len = u.len();
-    let (g, h, i_noise, row) = (&mut g[..len], &mut h[..len], &i_noise[..len], &mut row[..len]);
-    let i_stim = if STIM { &i_stim[..len] } else { i_stim };
+fn update_chunk_body<const STIM: bool>(prop: &Propagators, c: Chunk) -> bool {
+    let len = c.u.len();
+    let (u, g, h) = (c.u, &mut c.g[..len], &mut c.h[..len]);
+    let (i_noise, arrivals) = (&c.i_noise[..len], &mut c.arrivals[..len]);
+    let i_stim = if STIM { &c.i_stim[..len] } else { c.i_stim };
     let Propagators { p11, p21, p22, p30, p31, p32, p33, h_jump, theta_rel, .. } = *prop;
     let mut crossed = 0u64;
     for i in 0..len {
@@ -229,8 +200,8 @@ fn update_slices_body<const STIM: bool>(
         let i_ext = if STIM { i_noise[i] + i_stim[i] } else { i_noise[i] };
         let v = p33 * uu + p30 * i_ext + p31 * hh + p32 * gg;
         g[i] = p22 * gg + p21 * hh;
-        h[i] = p11 * hh + h_jump * f64::from(row[i]);
-        row[i] = 0.0;
+        h[i] = p11 * hh + h_jump * f64::from(arrivals[i]);
+        arrivals[i] = 0.0;
         u[i] = v;
         crossed |= u64::from(v >= theta_rel);
     }
@@ -265,19 +236,16 @@ pub fn integrate(
 /// one per synapse (multapses count several times).
 pub fn propagate(spikes: &[Spike], conn: &Connectivity, ring: &mut DelayRing) {
     let delay = ring.delay_steps;
+    let targets = &conn.buckets.targets;
     ring.blocks.par_iter_mut().zip(conn.parts.par_iter()).for_each(|(rb, b)| {
+        let first = b.first_id();
         for (k, s) in spikes.iter().enumerate() {
             if let Some(next) = spikes.get(k + 2) {
-                prefetch(b.targets_of(next.id as usize));
+                prefetch(&targets[b.range(next.id as usize)]);
             }
             let row = rb.row_mut(s.step + delay);
-            let targets = b.targets_of(s.id as usize);
-            // Buckets are sorted (`PartBuckets` is only built by `restrict`), so checking the last
-            // target bounds them all: once per spike instead of once per synapse.
-            assert!(targets.last().is_none_or(|&t| usize::from(t) < row.len()));
-            for &t in targets {
-                // SAFETY: every target is at most the last one, which is below `row.len()`.
-                unsafe { *row.get_unchecked_mut(usize::from(t)) += 1.0 };
+            for &t in &targets[b.range(s.id as usize)] {
+                row[t as usize - first] += 1.0;
             }
         }
     });
@@ -285,9 +253,9 @@ pub fn propagate(spikes: &[Spike], conn: &Connectivity, ring: &mut DelayRing) {
 
 /// Asks the cache for the first lines of a bucket that will be read soon.
 #[inline(always)]
-fn prefetch(targets: &[u16]) {
+fn prefetch(targets: &[u32]) {
     #[cfg(target_arch = "x86_64")]
-    for chunk in targets.chunks(32).take(4) {
+    for chunk in targets.chunks(16).take(4) {
         // SAFETY: prefetching is a hint; the address lies inside a live slice.
         unsafe {
             std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(chunk.as_ptr().cast());
@@ -319,11 +287,14 @@ pub fn thread_pool(threads: usize) -> Arc<rayon::ThreadPool> {
     Arc::new(b.build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one thread")))
 }
 
-/// How many partitions to split the sheet into for `threads` workers: one each (interleaved rows
-/// already balance the work).
+/// How many partitions to split the sheet into for `threads` workers: a few stripes each, so that
+/// the pool can balance the stripes with many spikes to deliver against the quiet ones.
 pub fn partition_count(n: usize, threads: usize) -> usize {
-    threads.max(1).min(n)
+    (STRIPES_PER_THREAD * threads.max(1)).min(n)
 }
+
+/// Row stripes per worker.
+const STRIPES_PER_THREAD: usize = 4;
 
 impl Network {
     /// Validates `params` and builds the landscape, connections and state.

@@ -63,6 +63,9 @@ impl Propagators {
     }
 }
 
+/// Neurons per chunk of the step: their state, noise and a block of arrivals stay in the L1 cache.
+pub const CHUNK: usize = 256;
+
 /// The state of a contiguous range of neurons (one partition of the sheet).
 #[derive(Clone, Debug)]
 pub struct NeuronBlock {
@@ -73,9 +76,9 @@ pub struct NeuronBlock {
     /// Alpha state, in units where one spike's current peaks at g = 1.
     pub g: Vec<f64>,
     pub h: Vec<f64>,
-    /// The refractory neurons: (local index, steps left). Few at any time, so they are clamped after
-    /// the vectorised update instead of inside it.
-    pub refractory: Vec<(u32, u32)>,
+    /// The refractory neurons of each chunk of [`CHUNK`] neurons: (local index, steps left). Few at
+    /// any time, so they are clamped after the vectorised update instead of inside it.
+    pub refractory: Vec<Vec<(u32, u32)>>,
     /// Background current currently held, pA.
     pub i_noise: Vec<f64>,
     /// Extra current from a stimulus, pA, and the steps it still lasts.
@@ -96,7 +99,7 @@ impl NeuronBlock {
 
     /// Steps local neuron `l` still stays refractory.
     pub fn refractory_left(&self, l: usize) -> u32 {
-        self.refractory.iter().find(|(i, _)| *i as usize == l).map_or(0, |&(_, left)| left)
+        self.refractory[l / CHUNK].iter().find(|(i, _)| *i as usize == l).map_or(0, |&(_, left)| left)
     }
 
     /// Synaptic current of local neuron `i`, pA.
@@ -122,7 +125,7 @@ impl Neurons {
                     u: vec![0.0; len],
                     g: vec![0.0; len],
                     h: vec![0.0; len],
-                    refractory: Vec::new(),
+                    refractory: vec![Vec::new(); len.div_ceil(CHUNK)],
                     i_noise: vec![0.0; len],
                     i_stim: vec![0.0; len],
                     stim_steps: vec![0; len],
@@ -166,7 +169,7 @@ impl Neurons {
                 let dy = (y - cy).rem_euclid(n);
                 let (dx, dy) = (dx.min(n - dx), dy.min(n - dy));
                 if dx * dx + dy * dy <= radius * radius {
-                    b.i_stim[i] = amplitude_pa;
+                    b.i_stim[i] = if steps > 0 { amplitude_pa } else { 0.0 };
                     b.stim_steps[i] = steps;
                     hit += 1;
                 }

@@ -186,9 +186,12 @@ pub const FULL_OUT_DEGREE: f64 = 1000.0;
 pub const TOTAL_J_PA: f64 = -10_000.0;
 /// The longest warm-up, and the longest duration: one hour each, ms.
 pub const MAX_TIME_MS: f64 = 3.6e6;
-/// The most synapses a network may hold, n²·out-degree (2³¹: a partition's offsets are 32-bit, and
-/// each synapse takes about 10 bytes while the network is built).
+/// The most synapses a network may hold, n²·out-degree (2³¹: a partition's ranges are 32-bit).
 pub const MAX_SYNAPSES: u64 = 1 << 31;
+/// The accepted grid sides of [`Params::with_grid`].
+pub const GRID_RANGE: std::ops::RangeInclusive<usize> = 20..=1000;
+/// The largest sheet side [`Params::validate`] accepts.
+pub const MAX_N: usize = 1000;
 /// The most counters of the delay ring, 2·(delay steps)·n² (2²⁸ counters: 1 GiB).
 pub const MAX_RING_COUNTERS: u64 = 1 << 28;
 
@@ -252,6 +255,22 @@ impl Params {
         })
     }
 
+    /// A full-scale network on an `n`×`n` torus: the preset's out-degree and connection profile,
+    /// the Perlin size scaled with the grid so that its correlation length in grid points stays
+    /// (paper: size 3 per 100 grid points), and in the seed preset 2n direction levels.
+    pub fn with_grid(self, n: usize) -> Result<Self, ParamError> {
+        if !GRID_RANGE.contains(&n) {
+            return Err(ParamError::new("grid", n, "an integer from 20 to 1000"));
+        }
+        if self.scale_down != 1 {
+            return Err(ParamError::new("grid", n, "a full-scale network (scale-down 1)"));
+        }
+        let levels_follow_n = self.perlin_levels == 2 * self.n;
+        let perlin_size = (self.perlin_size * n as f64 / self.n as f64).round().max(1.0);
+        let perlin_levels = if levels_follow_n { 2 * n } else { self.perlin_levels };
+        Ok(Params { n, perlin_size, perlin_levels, ..self })
+    }
+
     /// The preset's own default scale-down (paper: 1, seed: 5).
     pub fn default_scale_down(preset: Preset) -> u32 {
         match preset {
@@ -296,8 +315,8 @@ impl Params {
         if !(1..=5).contains(&self.scale_down) {
             return Err(ParamError::new("scale-down", self.scale_down, "an integer from 1 to 5"));
         }
-        if !(4..=256).contains(&self.n) {
-            return Err(ParamError::new("n", self.n, "a grid side from 4 to 256"));
+        if !(4..=MAX_N).contains(&self.n) {
+            return Err(ParamError::new("n", self.n, "a grid side from 4 to 1000"));
         }
         if self.out_degree == 0 || self.out_degree > 100_000 {
             return Err(ParamError::new("out-degree", self.out_degree, "an integer from 1 to 100000"));
@@ -306,10 +325,7 @@ impl Params {
         positive("theta", self.theta)?;
         finite_in("gap", self.gap, 0.0, self.n as f64, "a finite number from 0 to n")?;
         finite_in("shift", self.shift, 0.0, 10.0, "a number from 0 to 10 grid steps")?;
-        if !(self.perlin_size.fract() == 0.0 && self.perlin_size >= 1.0 && self.perlin_size <= self.n as f64) {
-            let expected = format!("an integer from 1 to n = {} (noise cells across the grid)", self.n);
-            return Err(ParamError::new("perlin-size", self.perlin_size, &expected));
-        }
+        finite_in("perlin-size", self.perlin_size, 1.0, self.n as f64, "a number from 1 to n")?;
         if self.perlin_levels < 2 {
             return Err(ParamError::new("perlin levels", self.perlin_levels, "at least 2"));
         }
@@ -362,7 +378,7 @@ impl Params {
             && need > available
         {
             let value = format!(
-                "n = {}, out-degree = {}: {} synapses, about {:.1} GB",
+                "n = {}, out-degree = {}: {} synapses, needs about {:.1} GB",
                 self.n,
                 self.out_degree,
                 neurons * self.out_degree as u64,
@@ -379,12 +395,14 @@ impl Params {
         2 * self.delay_steps() as u64 * self.n_neurons() as u64
     }
 
-    /// Rough peak memory of building and running the network, bytes: about 10 per synapse (the
-    /// buckets, their per-partition copy and the build's transient copy), 4 per ring counter and
-    /// 100 per neuron.
+    /// Rough peak memory of building and running the network, bytes: 4 per synapse (the buckets,
+    /// built in place), 4 per ring counter, 300 per neuron (state, noise streams, the partitions'
+    /// ranges) and the spikes recorded at up to 10 Hz (12 bytes each, twice for the record's growth).
     pub fn memory_estimate_bytes(&self) -> u64 {
         let neurons = self.n_neurons() as u64;
-        neurons * self.out_degree as u64 * 10 + self.ring_counters() * 4 + neurons * 100
+        let seconds = (self.warmup_ms + self.duration_ms) / 1000.0;
+        let spikes = (neurons as f64 * 10.0 * seconds) as u64;
+        neurons * self.out_degree as u64 * 4 + self.ring_counters() * 4 + neurons * 300 + spikes * 24
     }
 }
 
@@ -453,7 +471,6 @@ mod tests {
             ("sigma", Box::new(|p| p.sigma_pa = -5.0)),
             ("shift", Box::new(|p| p.shift = -1.0)),
             ("perlin-size", Box::new(|p| p.perlin_size = 0.5)),
-            ("perlin-size", Box::new(|p| p.perlin_size = 2.5)),
             ("V_th", Box::new(|p| p.v_th_mv = -80.0)),
             ("dt", Box::new(|p| p.dt_ms = 0.0)),
         ];
