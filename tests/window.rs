@@ -430,3 +430,146 @@ fn a_missing_vulkan_driver_is_one_line_and_exit_2() {
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     assert!(err.contains("Vulkan") && err.contains("mesa-vulkan-drivers"), "{err}");
 }
+
+/// An X server of a test's own, for driving the window with `xdotool`; stopped when dropped.
+struct Xvfb {
+    child: std::process::Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        for k in 0..40 {
+            let n = 300 + (std::process::id() as usize + k * 7) % 600;
+            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .args([format!(":{n}").as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("Xvfb runs (apt-get install xvfb)");
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            for _ in 0..100 {
+                if socket.exists() || child.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            if socket.exists() && child.try_wait().ok().flatten().is_none() {
+                return Xvfb { child, display: format!(":{n}") };
+            }
+            let _ = child.kill();
+        }
+        panic!("no free X display for Xvfb");
+    }
+
+    /// Runs `xdotool` with `args` on this display, killed after `limit_s`; returns its output.
+    fn xdotool(&self, args: &[String], limit_s: u64) -> String {
+        let mut child = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("xdotool runs (apt-get install xdotool)");
+        let start = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed().as_secs() > limit_s {
+                let _ = child.kill();
+                panic!("xdotool {args:?} hung for {limit_s} s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let mut text = String::new();
+        use std::io::Read;
+        child.stdout.take().unwrap().read_to_string(&mut text).unwrap();
+        text
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(String::from).collect()
+}
+
+/// Waits up to `limit_s` for `pred` on the app's log; the log so far either way.
+fn wait_for_log(log: &Path, limit_s: u64, pred: impl Fn(&str) -> bool) -> (bool, String) {
+    let start = std::time::Instant::now();
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if pred(&text) {
+            return (true, text);
+        }
+        if start.elapsed().as_secs() > limit_s {
+            return (false, text);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn every_panel_control_driven_through_its_range_leaves_the_window_alive() {
+    assert!(on_path("xdotool"), "xdotool is missing: scripts/test.sh installs it (apt-get install xdotool)");
+    let dir = scratch("controls");
+    let x = Xvfb::start();
+    let log = dir.join("app.log");
+    let mut app = Command::new(env!("CARGO_BIN_EXE_seqscape"))
+        .args(["app", "--scale-down", "2", "--threads", "1"])
+        .current_dir(&dir)
+        .env("DISPLAY", &x.display)
+        .env("XDG_RUNTIME_DIR", &dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    struct Kill<'a>(&'a mut std::process::Child);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let app = Kill(&mut app);
+    let wid = x.xdotool(&words("search --sync --name seqscape"), 60);
+    let wid = wid.lines().next().expect("the window opened").trim().to_string();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    x.xdotool(&["windowfocus".into(), "--sync".into(), wid.clone()], 10);
+
+    // Every row of the panel: drag from the left end to the right end and back (each slider
+    // through its whole range), then click the row's start and middle (buttons, check boxes,
+    // section headers, combo boxes and their entries), then Escape.
+    for y in (6..696).step_by(7) {
+        let row = format!(
+            "mousemove 28 {y} mousedown 1 sleep 0.04 mousemove 80 {y} sleep 0.04 mousemove 140 {y} sleep 0.04 \
+             mousemove 28 {y} sleep 0.04 mouseup 1 sleep 0.04 mousemove 60 {y} click 1 sleep 0.04 \
+             mousemove 190 {y} click 1 sleep 0.04 key Escape sleep 0.03"
+        );
+        x.xdotool(&words(&row), 30);
+    }
+    // The sheet: clicks, a brush stroke, wheel zoom, a right-drag pan, and every key.
+    let sheet = "mousemove 650 350 click 1 sleep 0.1 key b sleep 0.1 mousedown 1 mousemove 700 400 sleep 0.1 \
+                 mousemove 760 420 mouseup 1 key b sleep 0.1 click 4 click 4 click 5 sleep 0.1 mousedown 3 \
+                 mousemove 600 300 sleep 0.1 mouseup 3 key space sleep 0.1 key space key period key a key a key t \
+                 key t key f key h key h key question key question key s sleep 0.3";
+    x.xdotool(&words(sheet), 30);
+    assert!(app.0.try_wait().unwrap().is_none(), "the app quit: {}", std::fs::read_to_string(&log).unwrap());
+
+    // Still alive: a recording starts and stops on R (or reports why it cannot).
+    let before = std::fs::read_to_string(&log).unwrap_or_default().len();
+    x.xdotool(&words("mousemove 650 350 click 1 sleep 0.2 key r sleep 1.5 key r"), 30);
+    let (alive, text) = wait_for_log(&log, 60, |t| {
+        let new = &t[before.min(t.len())..];
+        new.contains("saved") || new.contains("recording failed") || new.contains("cannot")
+    });
+    assert!(!text.contains("panicked"), "the app panicked: {text}");
+    assert!(alive, "the window stopped answering after its controls were driven: {text}");
+    assert!(app.0.try_wait().unwrap().is_none(), "the app quit: {text}");
+}

@@ -74,15 +74,13 @@ fn overlays(
     let rate = bins.rate_hz.back().map_or(0.0, |b| b.1);
     egui::Area::new("caption".into()).fixed_pos(egui::pos2(left, 6.0)).interactable(false).show(ctx, |ui| {
         egui::Frame::new()
-            .fill(Color32::from_black_alpha(150))
+            .fill(Color32::from_black_alpha(210))
             .corner_radius(3.0)
             .inner_margin(egui::Margin::symmetric(6, 3))
             .show(ui, |ui| {
                 ui.add(
-                    egui::Label::new(
-                        egui::RichText::new(caption(&state, &clock, rate)).color(Color32::from_gray(230)).small(),
-                    )
-                    .extend(),
+                    egui::Label::new(egui::RichText::new(caption(&state, &clock, rate)).color(Color32::from_gray(240)))
+                        .extend(),
                 );
                 let recording = recorder.recording().is_some();
                 if recording || tool.mode == ToolMode::Brush {

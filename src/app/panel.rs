@@ -345,7 +345,10 @@ fn panel(
 
             section(ui, "Sequences", false, |ui| {
                 let speed = tracking.median_speed.map_or("–".to_string(), |s| format!("{s:.0} grid points/s"));
-                ui.label(format!("tracked bumps: {} · median speed {speed}", tracking.count));
+                let direction = tracking.direction_deg.map_or("–".to_string(), |d| format!("{d:.0}°"));
+                ui.label(format!("travelling sequences: {} (of {} bumps)", tracking.count, tracking.bumps));
+                ui.label(format!("median speed {speed} · mean direction {direction}"));
+                ui.label(egui::RichText::new("a bump counts once it moves at least one grid point per 25 ms").small());
             });
 
             section(ui, "Presets", false, |ui| {

@@ -131,6 +131,7 @@ impl Recorder {
 
 /// `dir/stem-0001.ext`, or the next number that is neither on disk nor in `taken`.
 pub fn numbered(dir: &Path, stem: &str, ext: &str, taken: &[PathBuf]) -> PathBuf {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     (1u32..)
         .map(|i| dir.join(format!("{stem}-{i:04}.{ext}")))
         .find(|p| !p.exists() && !taken.contains(p))
@@ -140,7 +141,8 @@ pub fn numbered(dir: &Path, stem: &str, ext: &str, taken: &[PathBuf]) -> PathBuf
 /// Where a new file goes: `first` if it is free, else the next numbered name (next to `first` and
 /// with its stem when given, else `seqscape-NNNN.ext` in `dir`). Absolute, so the panel can show it.
 pub fn next_target(dir: &Path, first: Option<&Path>, ext: &str, taken: &[PathBuf]) -> PathBuf {
-    let path = match first {
+    let first = first.map(|f| std::path::absolute(f).unwrap_or_else(|_| f.to_path_buf()));
+    let path = match first.as_deref() {
         Some(f) if !f.exists() && !taken.iter().any(|t| t == f) => f.to_path_buf(),
         Some(f) => {
             let parent = f.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -246,6 +248,10 @@ fn start_recording(path: &Path, with_panel: bool, fps: f32) -> Result<Active, St
             for Captured { image, crop_left } in rx {
                 let Some(frame) = cropped_rgba(&image, crop_left) else { continue };
                 let (w, h) = (frame.width() as usize, frame.height() as usize);
+                if video.is_none() && frame.pixels().all(|p| p == frame.get_pixel(0, 0)) {
+                    // A blank window (the renderer's first frames) does not start the video.
+                    continue;
+                }
                 if video.is_none() {
                     // Even sizes: H.264 needs them.
                     let (w, h) = (w & !1, h & !1);
@@ -337,13 +343,17 @@ fn capture(
     mut recorder: ResMut<Recorder>,
     window: Single<&Window, With<PrimaryWindow>>,
     view: Res<ViewCamera>,
+    mut frames: Local<u64>,
 ) {
     let fps = if recorder.fps.is_finite() { recorder.fps.clamp(1.0, 50.0) } else { 15.0 };
     let Some(active) = recorder.active.as_mut() else {
         return;
     };
     let now = Instant::now();
-    if now < active.next_capture || shots.wants_frame() {
+    // Until the panel has been laid out and the first frames rendered, the window is not what the
+    // user sees.
+    *frames += 1;
+    if view.panel_px <= 0.0 || *frames < 10 || now < active.next_capture || shots.wants_frame() {
         return;
     }
     let period = Duration::from_secs_f32(1.0 / fps);
@@ -500,5 +510,8 @@ mod tests {
         std::fs::write(&first, b"x").unwrap();
         assert_eq!(next_target(d, Some(&first), "gif", &[]), d.join("x-0001.gif"));
         assert!(next_target(Path::new("."), None, "png", &[]).is_absolute());
+        // A relative folder and the absolute paths already handed out name the same files.
+        let here = next_target(Path::new("."), None, "png", &[]);
+        assert_ne!(next_target(Path::new("."), None, "png", std::slice::from_ref(&here)), here);
     }
 }
