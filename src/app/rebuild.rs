@@ -102,6 +102,7 @@ fn start(
     conn: Res<SimConnectivity>,
     state: Res<seqscape_core::sim::SimState>,
     generated: Res<GeneratedLandscape>,
+    mut notices: ResMut<Notices>,
 ) {
     if rebuild.task.is_some() {
         return;
@@ -132,8 +133,15 @@ fn start(
             let what = format!("building {} {} n={} seed {}", params.preset, params.landscape, params.n, params.seed);
             let p = progress.clone();
             // Painted directions survive a rebuild that keeps the grid size.
-            let keep = (params.n == state.params.n && generated.painted.iter().any(|&b| b))
+            let painted_any = generated.painted.iter().any(|&b| b);
+            let keep = (params.n == state.params.n && painted_any)
                 .then(|| (generated.painted.clone(), conn.landscape.direction.clone()));
+            if painted_any && keep.is_none() {
+                notices.push(format!(
+                    "the painted directions are dropped: the new grid is {0}×{0}, not {1}×{1}",
+                    params.n, state.params.n
+                ));
+            }
             (
                 what,
                 Box::new(move || {
