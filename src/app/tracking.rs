@@ -32,7 +32,6 @@ pub struct TrailGizmos;
 /// One linked sequence: its recent positions (wrapped to the torus) and velocity.
 #[derive(Debug, Clone)]
 pub struct Sequence {
-    pub id: u64,
     trail: std::collections::VecDeque<TrailPoint>,
     /// Smoothed velocity, grid points per s.
     velocity: Option<(f32, f32)>,
@@ -50,7 +49,6 @@ impl Sequence {
 pub struct Linker {
     n: usize,
     tracks: Vec<Sequence>,
-    next_id: u64,
 }
 
 /// Gate around a prediction: this many grid points, plus [`GATE_PER_MS`] per ms since the last
@@ -64,7 +62,7 @@ const TRAIL_POINTS: usize = 48;
 
 impl Linker {
     pub fn new(n: usize) -> Linker {
-        Linker { n, tracks: Vec::new(), next_id: 0 }
+        Linker { n, tracks: Vec::new() }
     }
 
     pub fn clear(&mut self) {
@@ -123,9 +121,8 @@ impl Linker {
         }
         for (bi, &(x, y)) in bumps.iter().enumerate() {
             if !bump_used[bi] {
-                self.next_id += 1;
                 let trail = std::iter::once(TrailPoint { x, y, t_ms }).collect();
-                self.tracks.push(Sequence { id: self.next_id, trail, velocity: None, last_seen_ms: t_ms });
+                self.tracks.push(Sequence { trail, velocity: None, last_seen_ms: t_ms });
             }
         }
         self.tracks.retain(|t| t_ms - t.last_seen_ms <= RETIRE_MS);
