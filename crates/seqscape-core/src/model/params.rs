@@ -325,7 +325,10 @@ impl Params {
         positive("theta", self.theta)?;
         finite_in("gap", self.gap, 0.0, self.n as f64, "a finite number from 0 to n")?;
         finite_in("shift", self.shift, 0.0, 10.0, "a number from 0 to 10 grid steps")?;
-        finite_in("perlin-size", self.perlin_size, 1.0, self.n as f64, "a number from 1 to n")?;
+        if !(self.perlin_size.fract() == 0.0 && self.perlin_size >= 1.0 && self.perlin_size <= self.n as f64) {
+            let expected = format!("an integer from 1 to n = {} (noise cells across the grid)", self.n);
+            return Err(ParamError::new("perlin-size", self.perlin_size, &expected));
+        }
         if self.perlin_levels < 2 {
             return Err(ParamError::new("perlin levels", self.perlin_levels, "at least 2"));
         }
@@ -471,6 +474,7 @@ mod tests {
             ("sigma", Box::new(|p| p.sigma_pa = -5.0)),
             ("shift", Box::new(|p| p.shift = -1.0)),
             ("perlin-size", Box::new(|p| p.perlin_size = 0.5)),
+            ("perlin-size", Box::new(|p| p.perlin_size = 2.5)),
             ("V_th", Box::new(|p| p.v_th_mv = -80.0)),
             ("dt", Box::new(|p| p.dt_ms = 0.0)),
         ];
