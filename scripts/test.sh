@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if command -v apt-get >/dev/null 2>&1; then
     need=()
-    for pkg in xvfb xauth mesa-vulkan-drivers libvulkan1 ffmpeg python3-numpy python3-venv; do
+    for pkg in xvfb xauth xdotool mesa-vulkan-drivers libvulkan1 ffmpeg python3-numpy python3-venv; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
     if [ "${#need[@]}" -gt 0 ]; then
