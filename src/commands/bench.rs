@@ -3,6 +3,7 @@
 
 use clap::Args;
 
+use crate::commands::ei::{self, NetworkArgs};
 use crate::commands::run::simulate;
 use crate::error::UserError;
 use crate::options::{ModelArgs, landscape};
@@ -15,13 +16,15 @@ pub struct BenchArgs {
     pub landscape: String,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub network: NetworkArgs,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
 }
 
 /// Peak resident memory of this process in MB (Linux), if known.
-fn peak_rss_mb() -> Option<f64> {
+pub fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -31,6 +34,10 @@ fn peak_rss_mb() -> Option<f64> {
 /// Runs `seqscape bench`.
 pub fn bench(args: BenchArgs) -> Result<(), UserError> {
     let landscape = landscape(&args.landscape)?;
+    if args.network.is_ei() {
+        return ei::bench(args.network.ei_params(&args.model, landscape)?, args.model.threads(), args.json);
+    }
+    args.network.check_i_only()?;
     let params = args.model.params(landscape)?;
     let threads = args.model.threads();
     let run = simulate(params, threads, "bench")?;

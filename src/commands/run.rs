@@ -10,6 +10,7 @@ use seqscape_core::sim::{BatchRun, run_batch};
 
 use clap::Args;
 
+use crate::commands::ei::{self, NetworkArgs};
 use crate::error::UserError;
 use crate::options::{ModelArgs, landscape};
 use crate::output::atomic::write_bytes_atomic;
@@ -23,6 +24,8 @@ pub struct RunArgs {
     pub landscape: String,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub network: NetworkArgs,
     /// Output folder.
     #[arg(long)]
     pub out: PathBuf,
@@ -54,7 +57,7 @@ pub fn prepare_out_dir(dir: &Path) -> Result<(), UserError> {
 }
 
 /// A progress bar on a terminal (none in logs or CI).
-fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
+pub fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
         return None;
     }
@@ -119,6 +122,10 @@ pub fn write_run(dir: &Path, run: &BatchRun) -> Result<(), UserError> {
 /// Runs `seqscape run`.
 pub fn run(args: RunArgs) -> Result<(), UserError> {
     let landscape = landscape(&args.landscape)?;
+    if args.network.is_ei() {
+        return ei::run(args.network.ei_params(&args.model, landscape)?, args.model.threads(), &args.out);
+    }
+    args.network.check_i_only()?;
     let params = args.model.params(landscape)?;
     let threads = args.model.threads();
     prepare_out_dir(&args.out)?;

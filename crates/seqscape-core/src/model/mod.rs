@@ -3,6 +3,7 @@
 
 pub mod connectivity;
 pub mod delay;
+pub mod ei;
 pub mod landscape;
 pub mod network;
 pub mod neurons;

@@ -1,0 +1,141 @@
+//! Black-box tests of `--network ei` on `run` and `bench`: the run folder and bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use seqscape::output::npy::{read_npy, read_npz};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_seqscape"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("seqscape-test-ei-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn run_ok(args: &[&str]) -> Output {
+    let out = bin().args(args).output().expect("the binary runs");
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// The spikes of an E-I run folder: (pop, i, t_ms).
+fn spikes(dir: &std::path::Path) -> (Vec<u8>, Vec<u32>, Vec<f64>) {
+    let npz = read_npz(&dir.join("spikes.npz")).unwrap();
+    (
+        npz.get_as::<u8>("pop").unwrap().to_vec(),
+        npz.get_as::<u32>("i").unwrap().to_vec(),
+        npz.get_as::<f64>("t_ms").unwrap().to_vec(),
+    )
+}
+
+#[test]
+fn run_network_ei_writes_both_populations_and_maps_on_the_e_grid() {
+    let dirs = [scratch("run1"), scratch("run2")];
+    for (dir, threads) in dirs.iter().zip(["1", "2"]) {
+        let d = dir.to_str().unwrap();
+        let args = [
+            "run",
+            "--network",
+            "EI",
+            "--landscape",
+            "perlin",
+            "--scale-down",
+            "3",
+            "--warmup-ms",
+            "100",
+            "--duration-ms",
+            "300",
+            "--pulses",
+            "1",
+            "--seed",
+            "3",
+            "--threads",
+            threads,
+            "--out",
+            d,
+        ];
+        run_ok(&args);
+    }
+    let (pop, i, t) = spikes(&dirs[0]);
+    assert_eq!((pop.len(), i.len()), (t.len(), t.len()));
+    assert!(pop.contains(&0) && pop.contains(&1), "both populations fire");
+    assert!(pop.iter().zip(&i).all(|(&p, &id)| id < if p == 0 { 1600 } else { 400 }));
+    assert!(t.is_sorted() && t.iter().all(|&x| x > 0.0 && x <= 400.0 + 1e-9));
+    assert_eq!(spikes(&dirs[1]), (pop, i, t), "the same spikes at 1 and 2 threads");
+
+    let in_degree = read_npy(&dirs[0].join("in_degree.npy")).unwrap();
+    assert_eq!(in_degree.shape(), &[40, 40]);
+    let mean = in_degree.as_i32().unwrap().iter().map(|&d| f64::from(d)).sum::<f64>() / 1600.0;
+    assert!(mean > 75.0 && mean <= 80.0, "E->E in-degree {mean}");
+    assert_eq!(read_npy(&dirs[0].join("landscape.npy")).unwrap().shape(), &[40, 40]);
+
+    let params: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dirs[0].join("params.json")).unwrap()).unwrap();
+    assert_eq!(params["network"], "ei");
+    assert_eq!(params["grids"]["E"]["n"], 40);
+    assert_eq!(params["grids"]["I"]["n"], 20);
+    assert_eq!(params["projections"]["E->E"]["out_degree"], 80);
+    assert_eq!(params["projections"]["I->E"]["weight_pa"], -720.0);
+    assert_eq!(params["stimulus"]["pulses"], 1);
+    assert_eq!(params["pulse_onsets_ms"][0], 100.0);
+    assert!(!params["stimulated_e"].as_array().unwrap().is_empty());
+    for dir in dirs {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn bench_network_ei_reports_both_rates() {
+    let out = run_ok(&[
+        "bench",
+        "--network",
+        "ei",
+        "--scale-down",
+        "4",
+        "--warmup-ms",
+        "100",
+        "--duration-ms",
+        "200",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["network"], "ei");
+    assert_eq!((v["n_e"].as_u64(), v["n_i"].as_u64()), (Some(30), Some(15)));
+    assert!(v["rate_e_hz"].as_f64().unwrap() > 0.0 && v["rate_i_hz"].as_f64().unwrap() > 0.0, "{v}");
+    assert!(v["sim_s_per_wall_s"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn options_of_one_network_used_with_the_other_are_one_line_and_exit_2() {
+    let out_dir = scratch("bad");
+    let d = out_dir.to_str().unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["run", "--landscape", "perlin", "--mu-e", "300", "--out", d],
+            "invalid --mu-e with --network i: expected --network ei",
+        ),
+        (
+            vec!["run", "--landscape", "perlin", "--network", "i", "--sigma-i", "3", "--out", d],
+            "invalid --sigma-i with --network i",
+        ),
+        (vec!["bench", "--pulses", "20"], "invalid --pulses with --network i"),
+        (vec!["bench", "--network", "ie"], "ei"),
+        (vec!["bench", "--network", "ei", "--grid", "200"], "--grid"),
+        (vec!["bench", "--network", "ei", "--j-pa", "5"], "--j-pa"),
+        (vec!["bench", "--network", "ei", "--preset", "seed"], "paper"),
+        (vec!["bench", "--network", "ei", "--pulses", "-1"], "--pulses"),
+        (vec!["bench", "--network", "ei", "--mu-e", "nan"], "mu-e"),
+        (vec!["bench", "--network", "ei", "--sigma", "-5"], "sigma-e"),
+    ];
+    for (args, expect) in cases {
+        let out = bin().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(expect), "{args:?}: {stderr}");
+    }
+    assert!(!out_dir.exists(), "nothing is written for bad input");
+}
