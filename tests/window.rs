@@ -575,3 +575,48 @@ fn every_panel_control_driven_through_its_range_leaves_the_window_alive() {
     assert!(alive, "the window stopped answering after its controls were driven: {text}");
     assert!(app.0.try_wait().unwrap().is_none(), "the app quit: {text}");
 }
+
+#[test]
+fn stopping_a_recording_with_the_panel_neither_freezes_nor_overwrites() {
+    assert!(on_path("xdotool"), "xdotool is missing: scripts/test.sh installs it (apt-get install xdotool)");
+    let dir = scratch("stop-panel");
+    let x = Xvfb::start();
+    let log = dir.join("app.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seqscape"))
+        .args(["app", "--scale-down", "2", "--threads", "1", "--record", "--record-panel"])
+        .current_dir(&dir)
+        .env("DISPLAY", &x.display)
+        .env("XDG_RUNTIME_DIR", &dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    struct Kill<'a>(&'a mut std::process::Child);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let app = Kill(&mut child);
+    let wid = x.xdotool(&words("search --sync --name seqscape"), 60);
+    let wid = wid.lines().next().expect("the window opened").trim().to_string();
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    x.xdotool(&["windowfocus".into(), "--sync".into(), wid], 10);
+    // Stop, start again, stop again: two files, each reported, and the window answers throughout.
+    for round in 1..=2 {
+        x.xdotool(&words("mousemove 650 350 key r"), 10);
+        let name = format!("seqscape-{round:04}.gif");
+        let (saved, text) = wait_for_log(&log, 60, |t| t.lines().any(|l| l.contains("saved") && l.contains(&name)));
+        assert!(saved, "stopping recording {round} did not finish {name} within 60 s: {text}");
+        if round == 1 {
+            x.xdotool(&words("key r sleep 3"), 10);
+        }
+    }
+    assert!(app.0.try_wait().unwrap().is_none(), "the app quit: {}", std::fs::read_to_string(&log).unwrap());
+    for round in 1..=2 {
+        let (w, h, frames) = decode_gif(&dir.join(format!("seqscape-{round:04}.gif")));
+        assert_eq!((w, h), (1000, 700), "recording {round} has the whole window");
+        assert!(!frames.is_empty());
+    }
+}
