@@ -2,11 +2,11 @@
 //! frame in which simulated time advanced, and [`Linker`] links them into sequences by predicted
 //! position: each sequence's next position is its last plus its velocity times the elapsed time,
 //! and a bump joins it only within a gate around that prediction (nearest pairs first), so trails
-//! never jump across the sheet. Only travelling sequences count: a track whose
-//! net displacement over its trail (at least [`MIN_SPAN_MS`] long) is less than one grid point per
-//! 25 ms ([`MIN_TRAVEL_GRID_PER_S`]) is a stationary bump, gets no trail and is left out of the
-//! count, the median speed and the direction. Trails are smoothed gizmo polylines (split where they
-//! wrap around the torus).
+//! never jump across the sheet. Only travelling sequences count: a track whose net displacement
+//! over its trail (at least [`MIN_SPAN_MS`] long) is less than one grid point per 25 ms
+//! ([`MIN_TRAVEL_GRID_PER_S`]) is a stationary bump, gets no trail and is left out of the count,
+//! the median speed and the direction. Trails are smoothed gizmo polylines over the last
+//! [`TRAIL_DRAW_MS`] (split where they wrap around the torus).
 
 use bevy::prelude::*;
 use seqscape_core::analysis::live::{BumpTracker, TrailPoint, split_trail};
@@ -24,6 +24,9 @@ pub(super) fn plugin(app: &mut App) {
 pub const MIN_TRAVEL_GRID_PER_S: f32 = 40.0;
 /// Shortest trail judged (simulated ms); younger tracks are not counted yet.
 pub const MIN_SPAN_MS: f64 = 100.0;
+
+/// Simulated time of trail drawn behind each sequence.
+pub const TRAIL_DRAW_MS: f64 = 200.0;
 
 /// The gizmo group of the sequence trails.
 #[derive(Default, Reflect, GizmoConfigGroup)]
@@ -271,7 +274,9 @@ fn draw(mut gizmos: Gizmos<TrailGizmos>, tracking: Res<Tracking>, settings: Res<
     let range = if settings.tiled { -1..=1 } else { 0..=0 };
     let colour = Color::srgba(1.0, 0.35, 0.2, 0.9);
     for track in tracking.travelling() {
-        let smooth = smoothed_trail(track, n);
+        let mut smooth = smoothed_trail(track, n);
+        let t_end = smooth.last().map_or(0.0, |p| p.t_ms);
+        smooth.retain(|p| p.t_ms >= t_end - TRAIL_DRAW_MS);
         for segment in split_trail(&smooth, n) {
             if segment.len() < 2 {
                 continue;
