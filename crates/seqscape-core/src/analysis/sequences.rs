@@ -11,7 +11,10 @@
 //! * [`Recipe::Torus`]: distances wrap around the torus (unless [`DbscanParams::wrap`] is off);
 //!   the track uses the cluster's core spikes only. In every window these are split into
 //!   spatially separate groups (spikes within [`GROUP_LINK_GRID`] grid units and
-//!   [`GROUP_LINK_MS`] of each other, chained), each with its circular centroid; a group continues
+//!   [`GROUP_LINK_MS`] of each other, chained; then groups whose centroids lie within
+//!   [`GROUP_MERGE_GRID`] of each other, chained, so the sparse spikes of one real bump make one
+//!   group), each with its circular centroid (groups below [`GROUP_MIN_SHARE`] of the window's
+//!   largest are left out); a group continues
 //!   the track of the mutually nearest group of the window before when that is at most
 //!   [`MAX_LINK_GRID`] away. So a lattice of bumps that DBSCAN chains into one giant cluster
 //!   gives one track per bump instead of a centroid jumping between bumps. Sequences per window:
@@ -62,6 +65,13 @@ pub const SPEED_BINS: usize = 50;
 pub const GROUP_LINK_GRID: f64 = 1.5;
 /// Torus recipe: time within which two spikes of one window can link into a group.
 pub const GROUP_LINK_MS: f64 = 5.0;
+/// Torus recipe: groups of one window whose centroids are at most this far apart (grid units)
+/// are one group: a bump's spikes in a network are sparse and fall apart into fragments at the
+/// link distance above, while separate bumps lie farther apart than this.
+pub const GROUP_MERGE_GRID: f64 = 4.0;
+/// Torus recipe: groups smaller than this share of the window's largest group are left out of the
+/// tracks (the tail of a bump, a few spikes that fell apart from it).
+pub const GROUP_MIN_SHARE: f64 = 0.25;
 /// Torus recipe: farthest a group's centroid may move in one track step and continue its track
 /// (grid units; 600 grid points/s).
 pub const MAX_LINK_GRID: f64 = 6.0;
@@ -568,6 +578,46 @@ fn spatial_groups(window: &[usize], ids: &[u32], times: &[f64], geo: &Geometry) 
     (group, n_groups)
 }
 
+/// Merges the groups of one window whose centroids lie within [`GROUP_MERGE_GRID`] of each other
+/// (single linkage over the groups' centroids).
+fn merge_fragments(fragments: Vec<Vec<usize>>, ids: &[u32], geo: &Geometry) -> Vec<Vec<usize>> {
+    let centres: Vec<(f64, f64)> = fragments
+        .iter()
+        .map(|f| {
+            let (x, y, _) = geo.centroid(f.iter().map(|&k| ids[k]));
+            (x, y)
+        })
+        .collect();
+    let mut parent: Vec<usize> = (0..fragments.len()).collect();
+    fn find(parent: &mut [usize], mut a: usize) -> usize {
+        while parent[a] != a {
+            parent[a] = parent[parent[a]];
+            a = parent[a];
+        }
+        a
+    }
+    for a in 0..centres.len() {
+        for b in a + 1..centres.len() {
+            if geo.distance(centres[a], centres[b]) <= GROUP_MERGE_GRID {
+                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                if ra != rb {
+                    parent[ra.max(rb)] = ra.min(rb);
+                }
+            }
+        }
+    }
+    let mut merged: Vec<Vec<usize>> = vec![Vec::new(); fragments.len()];
+    for (a, f) in fragments.into_iter().enumerate() {
+        let r = find(&mut parent, a);
+        merged[r].extend(f);
+    }
+    merged.retain(|g| !g.is_empty());
+    for g in &mut merged {
+        g.sort_unstable();
+    }
+    merged
+}
+
 /// Torus recipe: tracks of one cluster from its core members (indices in time order).
 fn torus_track(cluster: usize, members: &[usize], ids: &[u32], times: &[f64], geo: &Geometry) -> ClusterTrack {
     let t: Vec<f64> = members.iter().map(|&k| times[k]).collect();
@@ -588,12 +638,16 @@ fn torus_track(cluster: usize, members: &[usize], ids: &[u32], times: &[f64], ge
         }
         let window = &members[lo..hi];
         let (group, n_groups) = spatial_groups(window, ids, times, geo);
-        let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); n_groups];
+        let mut fragments: Vec<Vec<usize>> = vec![Vec::new(); n_groups];
         for (&k, &g) in window.iter().zip(&group) {
-            by_group[g].push(k);
+            fragments[g].push(k);
         }
+        let by_group = merge_fragments(fragments, ids, geo);
         let mut current = Vec::new();
-        for spikes in by_group.iter().filter(|s| s.len() >= TRACK_MIN_SPIKES) {
+        // Leftovers of a bump (a few spikes of its tail) are no bump of their own.
+        let largest = by_group.iter().map(Vec::len).max().unwrap_or(0);
+        let least = TRACK_MIN_SPIKES.max((GROUP_MIN_SHARE * largest as f64).ceil() as usize);
+        for spikes in by_group.iter().filter(|s| s.len() >= least) {
             let (x, y, count) = geo.centroid(spikes.iter().map(|&k| ids[k]));
             let mean_t = spikes.iter().map(|&k| times[k]).sum::<f64>() / count as f64;
             current.push(TrackPoint { track: usize::MAX, t_ms: mean_t, window_start_ms: ws, x, y, n_spikes: count });
@@ -1051,6 +1105,32 @@ mod tests {
             assert!(s.direction_change_deg.median < 20.0, "{speed}: {:?}", s.direction_change_deg);
             let points: usize = report.tracks.iter().map(|t| t.points.len()).sum();
             assert!(points > 100 * 30, "{speed} grid/s: {points} track points");
+        }
+    }
+
+    #[test]
+    fn torus_recipe_follows_a_sparse_bump_as_one() {
+        // About one spike per ms from the whole bump, as in the network: the bump's spikes of one
+        // window fall apart into fragments at the link distance and are one group again.
+        for (k, speed) in [60.0, 120.0].into_iter().enumerate() {
+            let bump = Bump {
+                x0: 20.0,
+                y0: 30.0,
+                speed_grid_per_s: speed,
+                direction_deg: 135.0,
+                start_ms: 0.0,
+                end_ms: 600.0,
+            };
+            let (i, t) = synthesize(&[bump], 600, 0.035, 0.5, 40 + k as u64);
+            let report = analyze(&i, &t, N, 0.0, 600.0, &DbscanParams::default()).unwrap();
+            let s = &report.summary;
+            assert!(
+                (s.speed_grid_per_s.median - speed).abs() < 0.15 * speed,
+                "{speed} grid/s: median {:?}",
+                s.speed_grid_per_s
+            );
+            assert!(angle_diff(s.direction_mean_deg, 135.0) < 10.0, "{speed}: direction {}", s.direction_mean_deg);
+            assert!(s.n_tracks <= 3, "{speed} grid/s: {} tracks", s.n_tracks);
         }
     }
 
