@@ -81,8 +81,7 @@ fn an_exported_network_runs_in_nest_with_seqscapes_rates() {
     assert_eq!(source.len() as i64, in_degree.as_i32().unwrap().iter().map(|&d| i64::from(d)).sum::<i64>());
     assert!(source.windows(2).all(|w| w[0] <= w[1]) && target.iter().all(|&t| (t as usize) < n * n));
     assert!(source.iter().zip(target).all(|(s, t)| s != t), "no self-connections");
-    let params: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(ours.join("params.json")).unwrap()).unwrap();
+    let params: serde_json::Value = serde_json::from_slice(&std::fs::read(ours.join("params.json")).unwrap()).unwrap();
     let j = params["j_pa"].as_f64().unwrap() as f32;
     assert!(net.get_as::<f32>("weight_pa").unwrap().iter().all(|&w| w == j));
     assert!(net.get_as::<f32>("delay_ms").unwrap().iter().all(|&d| d == 1.0));

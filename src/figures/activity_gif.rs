@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::plot::{ensure_font, format_tick, nice_ticks};
 use crate::output::OutputError;
 use crate::output::atomic::check_target;
 use crate::output::colormap::{Colormap, PALETTE_LEVELS};
 use crate::output::gif::GifRecorder;
-use super::plot::{ensure_font, format_tick, nice_ticks};
 use crate::output::raster::{Canvas, HAlign, Rect, for_each_scaled};
 
 const GIF_TARGET_PX: usize = 200;

@@ -23,13 +23,13 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::output::OutputError;
-use crate::output::atomic::check_target;
-use crate::output::colormap::Colormap;
 use super::plot::{
     DrawResult, SERIES, centered, decimals_for, encode_png_rgb, ensure_font, font, format_tick, nice_ticks,
     png_data_uri, text_style, write_png_and_svg,
 };
+use crate::output::OutputError;
+use crate::output::atomic::check_target;
+use crate::output::colormap::Colormap;
 use crate::output::raster::{Rect, for_each_scaled};
 
 /// One landscape's data for Fig. 2.

@@ -44,9 +44,7 @@ pub fn temp_file_for(target: &Path) -> Result<(File, TempPath, Registered), Outp
     // gets (0666 less the umask).
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let temp = builder
-        .tempfile_in(folder)
-        .map_err(|e| OutputError::io(target, "create", e))?;
+    let temp = builder.tempfile_in(folder).map_err(|e| OutputError::io(target, "create", e))?;
     let (file, path) = temp.into_parts();
     let registered = register_temp(&path);
     Ok((file, path, registered))
