@@ -94,7 +94,7 @@ fn analysis_parameters_that_would_overflow_or_hang_are_refused() {
     refused(&["analyze", d, "--td-ms", "1e-20"], &["td"], &run);
     refused(&["analyze", d, "--eps", "0"], &["eps"], &run);
     refused(&["analyze", d, "--eps", "-inf"], &["eps"], &run);
-    refused(&["analyze", d, "--to-ms", "1e308"], &["to-ms", "ms"], &run);
+    refused(&["analyze", d, "--to-ms", "1e308"], &["to-ms '1e308'", "ms"], &run);
     refused(&["analyze", d, "--from-ms", "-1"], &["from-ms"], &run);
     refused(&["analyze", d, "--min-samples", "0"], &["min-samples", "1..=100000"], &run);
     let scratch = tempfile::tempdir().unwrap();

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use seqscape_core::analysis::{DbscanParams, Recipe, SequenceReport, analyze_recipe};
+use seqscape_core::model::params::show_number;
 
 use crate::error::UserError;
 use crate::figures::sequences_figure::write_sequences_figure;
@@ -145,7 +146,8 @@ fn read_run_info(path: &Path) -> Result<RunInfo, UserError> {
     for (name, v) in times {
         if !(v.is_finite() && (0.0..=MAX_RUN_MS).contains(&v)) {
             return Err(UserError(format!(
-                "invalid {name} '{v}' in '{}': expected 0 to {MAX_RUN_MS} ms",
+                "invalid {name} '{}' in '{}': expected 0 to {MAX_RUN_MS} ms",
+                show_number(v),
                 path.display()
             )));
         }
@@ -172,7 +174,10 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), UserError> {
     let to = args.to_ms.unwrap_or(end + 1e-6);
     for (name, v) in [("from-ms", from), ("to-ms", to)] {
         if !(v.is_finite() && (0.0..=end + 1e-6).contains(&v)) {
-            return Err(UserError(format!("invalid {name} '{v}': expected 0 to {end} ms (the end of the run)")));
+            return Err(UserError(format!(
+                "invalid {name} '{}': expected 0 to {end} ms (the end of the run)",
+                show_number(v)
+            )));
         }
     }
     if to <= from {

@@ -25,6 +25,7 @@ pub mod rates;
 pub mod sequences;
 pub mod testing;
 
+use crate::model::params::show_number;
 use std::fmt;
 
 /// The longest analysis window, ms (about 2.8 hours; a run lasts at most two hours).
@@ -108,15 +109,18 @@ impl fmt::Display for AnalysisError {
             }
             Self::EpsTooSmall { eps, n, min_eps } => write!(
                 f,
-                "DBSCAN eps = {eps} needs {:.3e} grid cells across the n = {n} sheet; use eps >= {min_eps:.3e} \
+                "DBSCAN eps = {} needs {:.3e} grid cells across the n = {n} sheet; use eps >= {min_eps:.3e} \
                  (at most {MAX_GRID_CELLS_PER_AXIS} cells per axis), e.g. the default 3",
+                show_number(*eps),
                 *n as f64 / eps
             ),
             Self::TimeScaleTooSmall { td_ms, eps, span_ms, min_td_ms } => write!(
                 f,
-                "DBSCAN time scale td_ms = {td_ms} with eps = {eps} needs {:.3e} grid cells along the {span_ms} ms of \
+                "DBSCAN time scale td_ms = {} with eps = {} needs {:.3e} grid cells along the {span_ms} ms of \
                  spikes; use td_ms >= {min_td_ms:.3e} (at most {MAX_GRID_CELLS_PER_AXIS} cells per axis), e.g. the \
                  default 20",
+                show_number(*td_ms),
+                show_number(*eps),
                 span_ms / td_ms / eps
             ),
             Self::ZeroMinSamples => write!(f, "DBSCAN min_samples is 0; use at least 1 (the default is 20)"),

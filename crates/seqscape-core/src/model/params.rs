@@ -166,6 +166,12 @@ pub struct ParamError {
     pub expected: String,
 }
 
+/// A number as a person reads it in a message: plain digits in the usual range, scientific notation
+/// for very large or very small values (`1e300`, not three hundred digits).
+pub fn show_number(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-4..1e9).contains(&v.abs()) { format!("{v}") } else { format!("{v:e}") }
+}
+
 impl ParamError {
     pub fn new(name: &str, value: impl fmt::Display, expected: &str) -> Self {
         ParamError { name: name.to_string(), value: value.to_string(), expected: expected.to_string() }
@@ -307,10 +313,18 @@ impl Params {
     /// Checks every parameter; the error names the first one out of range and what is accepted.
     pub fn validate(&self) -> Result<(), ParamError> {
         fn finite_in(name: &str, v: f64, lo: f64, hi: f64, expected: &str) -> Result<(), ParamError> {
-            if v.is_finite() && v >= lo && v <= hi { Ok(()) } else { Err(ParamError::new(name, v, expected)) }
+            if v.is_finite() && v >= lo && v <= hi {
+                Ok(())
+            } else {
+                Err(ParamError::new(name, show_number(v), expected))
+            }
         }
         fn positive(name: &str, v: f64) -> Result<(), ParamError> {
-            if v.is_finite() && v > 0.0 { Ok(()) } else { Err(ParamError::new(name, v, "a finite number > 0")) }
+            if v.is_finite() && v > 0.0 {
+                Ok(())
+            } else {
+                Err(ParamError::new(name, show_number(v), "a finite number > 0"))
+            }
         }
         if !(1..=5).contains(&self.scale_down) {
             return Err(ParamError::new("scale-down", self.scale_down, "an integer from 1 to 5"));
@@ -327,7 +341,7 @@ impl Params {
         finite_in("shift", self.shift, 0.0, 10.0, "a number from 0 to 10 grid steps")?;
         if !(self.perlin_size.fract() == 0.0 && self.perlin_size >= 1.0 && self.perlin_size <= self.n as f64) {
             let expected = format!("an integer from 1 to n = {} (noise cells across the grid)", self.n);
-            return Err(ParamError::new("perlin-size", self.perlin_size, &expected));
+            return Err(ParamError::new("perlin-size", show_number(self.perlin_size), &expected));
         }
         if self.perlin_levels < 2 {
             return Err(ParamError::new("perlin levels", self.perlin_levels, "at least 2"));
