@@ -139,3 +139,35 @@ fn options_of_one_network_used_with_the_other_are_one_line_and_exit_2() {
     }
     assert!(!out_dir.exists(), "nothing is written for bad input");
 }
+
+#[test]
+fn analyze_reads_one_population_of_an_e_i_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    run_ok(&["run", "--network", "ei", "--landscape", "homogeneous", "--scale-down", "3", "--out", d]);
+    let (pop, i, _) = spikes(dir.path());
+    let summary = |args: &[&str]| {
+        run_ok(&[&["analyze", d, "--min-samples", "5"][..], args].concat());
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("sequences.json")).unwrap()).unwrap();
+        (v["n"].as_u64().unwrap(), v["summary"]["n_spikes"].as_u64().unwrap())
+    };
+    let params: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("params.json")).unwrap()).unwrap();
+    let (n_e, n_i) = (params["n_e"].as_u64().unwrap(), params["n_i"].as_u64().unwrap());
+    // The analysed window: after the warm-up.
+    let warmup = params["warmup_ms"].as_f64().unwrap();
+    let (_, _, t) = spikes(dir.path());
+    let count = |p: u8| (0..i.len()).filter(|&k| pop[k] == p && t[k] >= warmup).count() as u64;
+    assert_eq!(summary(&[]), (n_e, count(0)), "E by default, on the E grid");
+    assert_eq!(summary(&["--population", "I"]), (n_i, count(1)), "I on its own grid");
+    // --population with a run of the I network: one line, exit 2.
+    let other = tempfile::tempdir().unwrap();
+    let o = other.path().to_str().unwrap();
+    run_ok(&["run", "--landscape", "perlin", "--scale-down", "5", "--duration-ms", "200", "--out", o]);
+    let out = bin().args(["analyze", o, "--population", "e"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--population") && stderr.contains("--network ei"), "{stderr}");
+}

@@ -15,7 +15,7 @@ use crate::error::UserError;
 use crate::figures::sequences_figure::write_sequences_figure;
 use crate::options::{DEFAULT_EPS, DbscanArgs};
 use crate::output::atomic::write_bytes_atomic;
-use crate::output::npy::{NpyArray, read_npy, read_spikes, write_npz};
+use crate::output::npy::{NpyArray, read_npy, read_npz, read_spikes, write_npz};
 
 /// Options of `seqscape analyze`.
 #[derive(Args, Debug)]
@@ -30,6 +30,18 @@ pub struct AnalyzeArgs {
     /// End of the analysed window, ms (default: the end of the run).
     #[arg(long, allow_hyphen_values = true)]
     pub to_ms: Option<f64>,
+    /// For a run of the E-I network: the population to analyse, e or i (default e).
+    #[arg(long, ignore_case = true)]
+    pub population: Option<Population>,
+}
+
+/// The populations of the E-I network.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Population {
+    /// The excitatory sheet.
+    E,
+    /// The inhibitory sheet.
+    I,
 }
 
 /// Largest grid side `analyze` reads from `params.json`.
@@ -120,24 +132,34 @@ pub fn summary_line(report: &SequenceReport) -> String {
 /// What `analyze` needs from a run folder's `params.json`, checked.
 struct RunInfo {
     n: usize,
+    /// For an E-I run: the population analysed (0 = E, 1 = I), whose grid `n` is.
+    population: Option<u8>,
     warmup_ms: f64,
     duration_ms: f64,
     title: String,
 }
 
-fn read_run_info(path: &Path) -> Result<RunInfo, UserError> {
+fn read_run_info(path: &Path, population: u8) -> Result<RunInfo, UserError> {
     let fix = "rewrite it with 'seqscape run'";
     let value: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)
         .map_err(|e| UserError(format!("cannot read '{}': {e}; {fix}", path.display())))?;
     let number = |name: &str| {
         value[name].as_f64().ok_or_else(|| UserError(format!("'{}' lacks the number '{name}'; {fix}", path.display())))
     };
-    let n = match value["n"].as_u64() {
+    // An E-I run: the population's own grid (E by default).
+    let ei = value["network"].as_str() == Some("ei");
+    let population = ei.then_some(population);
+    let n_key = match population {
+        Some(0) => "n_e",
+        Some(_) => "n_i",
+        None => "n",
+    };
+    let n = match value[n_key].as_u64() {
         Some(n) if (2..=MAX_N).contains(&n) => n as usize,
         _ => {
             return Err(UserError(format!(
-                "invalid n '{}' in '{}': expected an integer from 2 to {MAX_N}",
-                value["n"],
+                "invalid {n_key} '{}' in '{}': expected an integer from 2 to {MAX_N}",
+                value[n_key],
                 path.display()
             )));
         }
@@ -153,7 +175,12 @@ fn read_run_info(path: &Path) -> Result<RunInfo, UserError> {
         }
     }
     let title = value["landscape"].as_str().unwrap_or("run").to_string();
-    Ok(RunInfo { n, warmup_ms: times[0].1, duration_ms: times[1].1, title })
+    let title = match population {
+        Some(0) => format!("{title}, E-I network, E"),
+        Some(_) => format!("{title}, E-I network, I"),
+        None => title,
+    };
+    Ok(RunInfo { n, population, warmup_ms: times[0].1, duration_ms: times[1].1, title })
 }
 
 /// Runs `seqscape analyze`.
@@ -168,7 +195,18 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), UserError> {
             dir.display()
         )));
     }
-    let info = read_run_info(&params_path)?;
+    let wanted = match args.population {
+        Some(Population::I) => 1,
+        _ => 0,
+    };
+    let info = read_run_info(&params_path, wanted)?;
+    if args.population.is_some() && info.population.is_none() {
+        return Err(UserError(format!(
+            "invalid --population for '{}': it is a run of the I network; --population applies to runs of \
+             --network ei",
+            dir.display()
+        )));
+    }
     let end = info.warmup_ms + info.duration_ms;
     let from = args.from_ms.unwrap_or(info.warmup_ms);
     let to = args.to_ms.unwrap_or(end + 1e-6);
@@ -184,7 +222,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), UserError> {
         return Err(UserError(format!("empty time window [{from}, {to}) ms: pass --from-ms below --to-ms")));
     }
     let landscape_path = dir.join("landscape.npy");
-    if landscape_path.is_file() {
+    if landscape_path.is_file() && info.population != Some(1) {
         let shape = read_npy(&landscape_path)?.shape().to_vec();
         if shape != [info.n, info.n] {
             return Err(UserError(format!(
@@ -195,6 +233,21 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), UserError> {
         }
     }
     let (mut i, mut t) = read_spikes(&spikes_path)?;
+    if let Some(wanted) = info.population {
+        // An E-I run: the spikes of one population, on its own grid.
+        let npz = read_npz(&spikes_path)?;
+        let pop = npz.get_as::<u8>("pop")?;
+        if pop.len() != i.len() {
+            return Err(UserError(format!(
+                "'{}' holds {} population labels for {} spikes: expected one 'pop' per spike",
+                spikes_path.display(),
+                pop.len(),
+                i.len()
+            )));
+        }
+        let keep: Vec<usize> = (0..i.len()).filter(|&k| pop[k] == wanted).collect();
+        (i, t) = (keep.iter().map(|&k| i[k]).collect(), keep.iter().map(|&k| t[k]).collect());
+    }
     if !t.windows(2).all(|w| w[0] <= w[1]) {
         // Spikes written by other tools need not be in time order; the analysis needs it.
         let mut order: Vec<usize> = (0..t.len()).collect();
