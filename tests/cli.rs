@@ -230,3 +230,92 @@ fn sweep_writes_one_run_per_value_and_landscape() {
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The frames of a GIF as RGBA buffers, with the size.
+fn gif_frames(path: &Path) -> (usize, usize, Vec<Vec<u8>>) {
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::RGBA);
+    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
+    let (w, h) = (dec.width() as usize, dec.height() as usize);
+    let mut frames = Vec::new();
+    while let Some(f) = dec.read_next_frame().unwrap() {
+        assert_eq!((f.width as usize, f.height as usize), (w, h), "full frames");
+        frames.push(f.buffer.to_vec());
+    }
+    (w, h, frames)
+}
+
+#[test]
+fn record_draws_trails_caption_and_the_tiling_like_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let gif = dir.path().join("r.gif");
+    let plain = dir.path().join("plain.gif");
+    let common = ["record", "--landscape", "homogeneous", "--scale-down", "2", "--seconds", "0.6"];
+    run_ok(
+        &[&common[..], &["--trails", "--caption", "--tiled", "--size", "480x360"], &["--out", gif.to_str().unwrap()]]
+            .concat(),
+    );
+    run_ok(&[&common[..], &["--out", plain.to_str().unwrap()]].concat());
+    let (w, h, frames) = gif_frames(&gif);
+    assert_eq!((w, h, frames.len()), (480, 360, 24));
+    let last = frames.last().unwrap();
+    let px = |x: usize, y: usize| &last[(y * w + x) * 4..(y * w + x) * 4 + 3];
+    // Trails: orange, a colour no colour map has (viridis never pairs strong red with weak green).
+    let orange = (0..h).flat_map(|y| (0..w).map(move |x| (x, y))).filter(|&(x, y)| {
+        let c = px(x, y);
+        c[0] > 200 && c[1] < 150 && c[2] < 120
+    });
+    assert!(orange.count() > 200, "trail pixels");
+    // The caption: light grey text in the top band (the GIF's palette dims it a little), none below.
+    let white = |y0: usize, y1: usize| {
+        (y0..y1)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let c = px(x, y);
+                let (lo, hi) = (c.iter().min().unwrap(), c.iter().max().unwrap());
+                *lo > 140 && hi - lo < 40
+            })
+            .count()
+    };
+    assert!(white(0, 30) > 50, "caption pixels");
+    assert_eq!(white(40, h), 0);
+    // 3×3 tiling fitted into 480×360: a square view of 360 pixels, each tile 120 pixels; the
+    // first frame (before any trail) repeats with the tile's period.
+    let first = &frames[0];
+    let (x0, tile) = (60, 120);
+    let (mut same, mut total) = (0, 0);
+    for y in 40..h {
+        for x in x0..x0 + tile {
+            let (a, b) = ((y * w + x) * 4, (y * w + x + tile) * 4);
+            total += 1;
+            if first[a..a + 3].iter().zip(&first[b..b + 3]).all(|(p, q)| p.abs_diff(*q) <= 24) {
+                same += 1;
+            }
+        }
+    }
+    assert!(same * 10 > total * 9, "{same} of {total} pixels repeat one tile to the right");
+    // Without the options: the sheet alone, without trail colours.
+    let (pw, ph, pframes) = gif_frames(&plain);
+    assert_eq!((pw, ph), (400, 400));
+    let p = pframes.last().unwrap();
+    assert_eq!(p.chunks_exact(4).filter(|c| c[0] > 200 && c[1] < 150 && c[2] < 120).count(), 0);
+}
+
+#[test]
+fn record_refuses_a_bad_zoom_or_size_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.gif");
+    for (args, word) in [(["--zoom", "0.5"], "zoom"), (["--size", "10x10"], "size"), (["--size", "wide"], "size")] {
+        let o = bin()
+            .args(["record", "--seconds", "30"])
+            .args(args)
+            .args(["--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(word), "{stderr}");
+        assert!(!out.exists());
+    }
+}

@@ -18,7 +18,7 @@ use super::clock::{MAX_SPEED, MIN_SPEED, SimClock};
 use super::input::{BrushDirection, Tool, ToolMode};
 use super::rebuild::{Rebuild, RebuildKind};
 use super::recorder::{Recorder, RecorderRequest};
-use super::tracking::Tracking;
+use super::tracking::LiveTracking;
 use super::{AppSet, GeneratedLandscape, Notices, ViewSettings};
 use crate::output::colormap::Colormap;
 use crate::presets;
@@ -221,7 +221,7 @@ fn panel(
     mut recorder: ResMut<Recorder>,
     mut requests: MessageWriter<RecorderRequest>,
     mut notices: ResMut<Notices>,
-    misc: (Res<ActivityBins>, Res<Tracking>, Res<GeneratedLandscape>),
+    misc: (Res<ActivityBins>, Res<LiveTracking>, Res<GeneratedLandscape>),
 ) -> Result {
     let (bins, tracking, generated) = misc;
     let ctx = contexts.ctx_mut()?.clone();

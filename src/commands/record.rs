@@ -6,12 +6,16 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
+use seqscape_core::analysis::linker::{TRAIL_DRAW_MS, Tracking, smoothed_trail};
+use seqscape_core::analysis::live::split_trail;
+use seqscape_core::model::params::show_number;
 use seqscape_core::sim::{ActivityBins, Runner, SimConnectivity};
 
 use crate::error::UserError;
 use crate::options::{ModelArgs, landscape};
 use crate::output::colormap::Colormap;
 use crate::output::frames::FrameRenderer;
+use crate::output::raster::{Canvas, HAlign, Rect};
 use crate::output::video::{VideoWriter, check_video_target};
 
 /// Options of `seqscape record`.
@@ -40,6 +44,130 @@ pub struct RecordArgs {
     /// Simulated milliseconds per frame.
     #[arg(long, default_value_t = 25.0, allow_negative_numbers = true)]
     pub ms_per_frame: f64,
+    /// Draw the trails of the travelling sequences, as the window does.
+    #[arg(long)]
+    pub trails: bool,
+    /// Write a caption (simulated time, landscape, preset) over the sheet.
+    #[arg(long)]
+    pub caption: bool,
+    /// Show the torus tiled 3×3, as the window's T.
+    #[arg(long)]
+    pub tiled: bool,
+    /// Zoom into the middle of the view, 1 to 8 (1: the whole view).
+    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
+    pub zoom: f64,
+    /// Frame size in pixels, WIDTHxHEIGHT (default: about 400 pixels per sheet); the view is fitted
+    /// inside, centred on black.
+    #[arg(long)]
+    pub size: Option<String>,
+}
+
+/// The trails' colour (the window's).
+const TRAIL_RGB: [u8; 3] = [255, 89, 51];
+/// The caption's colour.
+const CAPTION_RGB: [u8; 3] = [235, 235, 235];
+
+/// A frame size `WIDTHxHEIGHT`, 16 to 4096 pixels each.
+fn parse_size(text: &str) -> Result<(usize, usize), UserError> {
+    let bad = || UserError(format!("invalid size '{text}': expected WIDTHxHEIGHT, e.g. 800x600 (16 to 4096 each)"));
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h): (usize, usize) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
+    if !(16..=4096).contains(&w) || !(16..=4096).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+/// How a frame is composed from the sheet, when it is more than the sheet itself.
+struct View {
+    tiled: bool,
+    zoom: f64,
+    size: (usize, usize),
+    trails: Option<Tracking>,
+    caption: Option<String>,
+}
+
+impl View {
+    /// The frame: the sheet (tiled), the trails, zoomed about the middle and fitted into the frame
+    /// size, then the caption.
+    fn compose(&self, sheet: &Canvas, n: usize, t_ms: f64) -> Result<Canvas, UserError> {
+        let reps = if self.tiled { 3 } else { 1 };
+        let mut view = Canvas::new(sheet.w * reps, sheet.h * reps, [0, 0, 0]);
+        for ty in 0..reps {
+            for tx in 0..reps {
+                for y in 0..sheet.h {
+                    let src = &sheet.rgba[y * sheet.w * 4..(y + 1) * sheet.w * 4];
+                    let at = ((ty * sheet.h + y) * view.w + tx * sheet.w) * 4;
+                    view.rgba[at..at + sheet.w * 4].copy_from_slice(src);
+                }
+            }
+        }
+        // Zoom about the middle, then fit into the frame size.
+        let (vw, vh) = (view.w as f64 / self.zoom, view.h as f64 / self.zoom);
+        let (x0, y0) = ((view.w as f64 - vw) / 2.0, (view.h as f64 - vh) / 2.0);
+        let (fw, fh) = self.size;
+        let scale = (fw as f64 / vw).min(fh as f64 / vh);
+        let (dw, dh) = (vw * scale, vh * scale);
+        let (ox, oy) = ((fw as f64 - dw) / 2.0, (fh as f64 - dh) / 2.0);
+        let mut frame = Canvas::new(fw, fh, [0, 0, 0]);
+        for y in 0..fh {
+            let sy = y0 + (y as f64 + 0.5 - oy) / scale;
+            if sy < y0 || sy >= y0 + vh {
+                continue;
+            }
+            for x in 0..fw {
+                let sx = x0 + (x as f64 + 0.5 - ox) / scale;
+                if sx < x0 || sx >= x0 + vw {
+                    continue;
+                }
+                let s = ((sy as usize).min(view.h - 1) * view.w + (sx as usize).min(view.w - 1)) * 4;
+                let d = (y * fw + x) * 4;
+                frame.rgba[d..d + 4].copy_from_slice(&view.rgba[s..s + 4]);
+            }
+        }
+        // Trails in frame pixels, so they stay 2.5 pixels wide at any scale.
+        if let Some(tracking) = &self.trails {
+            let px = sheet.w as f64 / n as f64;
+            let shown = Rect::new(ox as i32, oy as i32, dw as u32, dh as u32);
+            for track in tracking.travelling() {
+                let mut smooth = smoothed_trail(track, n);
+                let t_end = smooth.last().map_or(0.0, |p| p.t_ms);
+                smooth.retain(|p| p.t_ms >= t_end - TRAIL_DRAW_MS);
+                for segment in split_trail(&smooth, n) {
+                    for ty in 0..reps {
+                        for tx in 0..reps {
+                            let at = |p: &seqscape_core::analysis::live::TrailPoint| {
+                                let vx = ((tx * n) as f64 + f64::from(p.x) + 0.5) * px;
+                                let vy = ((ty * n) as f64 + n as f64 - f64::from(p.y) - 0.5) * px;
+                                ((ox + (vx - x0) * scale) as f32, (oy + (vy - y0) * scale) as f32)
+                            };
+                            for w in segment.windows(2) {
+                                let (a, b) = (at(&w[0]), at(&w[1]));
+                                if shown.contains(a.0 as i32, a.1 as i32) && shown.contains(b.0 as i32, b.1 as i32) {
+                                    frame.line(a.0, a.1, b.0, b.1, TRAIL_RGB, 2.5);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(caption) = &self.caption {
+            let size = (fh as f32 / 24.0).clamp(14.0, 24.0);
+            let band = Rect::new(0, 0, fw as u32, (size * 1.8) as u32 + 4);
+            for y in 0..band.h as usize {
+                for x in 0..fw {
+                    let d = (y * fw + x) * 4;
+                    for c in &mut frame.rgba[d..d + 3] {
+                        *c /= 3;
+                    }
+                }
+            }
+            let text = format!("{caption} · t = {:.2} s", t_ms / 1000.0);
+            frame.text(8, (size * 0.9) as i32 + 4, &text, size, CAPTION_RGB, HAlign::Left)?;
+        }
+        Ok(frame)
+    }
 }
 
 /// The colour maps' names, for messages.
@@ -76,6 +204,10 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
     if !(args.ms_per_frame.is_finite() && (0.1..=10_000.0).contains(&args.ms_per_frame)) {
         return Err(UserError(format!("invalid ms-per-frame '{}': expected 0.1 to 10000 ms", args.ms_per_frame)));
     }
+    if !(args.zoom.is_finite() && (1.0..=8.0).contains(&args.zoom)) {
+        return Err(UserError(format!("invalid zoom '{}': expected 1 to 8", show_number(args.zoom))));
+    }
+    let size = args.size.as_deref().map(parse_size).transpose()?;
     let landscape = args.landscape.as_deref().map(landscape).transpose()?;
     let mut params = args.model.params_for(landscape)?;
     let threads = args.model.threads();
@@ -92,14 +224,37 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
     let frames = ((args.seconds * 1000.0) / (ticks_per_frame as f64 * tick_ms)).round().max(1.0) as usize;
 
     let mut renderer = FrameRenderer::new(params.n, colormap, args.arrows);
-    let (w, h) = renderer.size();
-    let mut video = VideoWriter::open(&args.out, w, h, args.fps as f32, Some(renderer.palette())).map_err(UserError)?;
+    let (sw, sh) = renderer.size();
+    let composed = args.trails || args.caption || args.tiled || args.zoom != 1.0 || size.is_some();
+    let mut view = composed.then(|| View {
+        tiled: args.tiled,
+        zoom: args.zoom,
+        size: size.unwrap_or(if args.tiled { (sw * 3 / 2, sh * 3 / 2) } else { (sw, sh) }),
+        trails: args.trails.then(|| Tracking::new(params.n)),
+        caption: args.caption.then(|| format!("seqscape · {} · {}", params.landscape, params.preset)),
+    });
+    let (w, h) = view.as_ref().map_or((sw, sh), |v| v.size);
+    let palette = (!composed).then(|| renderer.palette().to_vec());
+    let mut video = VideoWriter::open(&args.out, w, h, args.fps as f32, palette.as_deref()).map_err(UserError)?;
     let landscape = runner.world().resource::<SimConnectivity>().landscape.clone();
     for _ in 0..frames {
         runner.tick(ticks_per_frame);
+        let t_now = runner.t_ms();
         let trace = &runner.world().resource::<ActivityBins>().trace;
-        let frame = renderer.render_indices(trace, Some(&landscape));
-        video.push_indexed(&frame, renderer.palette()).map_err(UserError)?;
+        match view.as_mut() {
+            None => {
+                let frame = renderer.render_indices(trace, Some(&landscape));
+                video.push_indexed(&frame, renderer.palette()).map_err(UserError)?;
+            }
+            Some(v) => {
+                if let Some(tracking) = v.trails.as_mut() {
+                    tracking.update(trace, t_now);
+                }
+                let sheet = renderer.render(trace, Some(&landscape));
+                let frame = v.compose(&sheet, params.n, t_now)?;
+                video.push_rgba(&frame.rgba).map_err(UserError)?;
+            }
+        }
     }
     let t_ms = runner.t_ms();
     let path = video.finish().map_err(UserError)?;

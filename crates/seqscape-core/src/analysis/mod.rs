@@ -20,6 +20,7 @@
 //! ms, sorted by time.
 
 pub mod dbscan;
+pub mod linker;
 pub mod live;
 pub mod rates;
 pub mod sequences;
