@@ -3,6 +3,7 @@
 
 use clap::Args;
 
+use crate::commands::common::peak_rss_mb;
 use crate::commands::ei::{self, NetworkArgs};
 use crate::commands::run::simulate;
 use crate::error::UserError;
@@ -21,14 +22,6 @@ pub struct BenchArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-/// Peak resident memory of this process in MB (Linux), if known.
-pub fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 /// Runs `seqscape bench`.

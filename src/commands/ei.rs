@@ -8,7 +8,7 @@ use clap::Args;
 use seqscape_core::model::LandscapeKind;
 use seqscape_core::model::ei::{EiParams, EiRun, Population, Projection, run_ei};
 
-use crate::commands::run::{DERIVED_FILES, progress_bar};
+use crate::commands::common::{DERIVED_FILES, progress_bar};
 use crate::error::UserError;
 use crate::options::ModelArgs;
 use crate::output::atomic::write_bytes_atomic;
@@ -208,7 +208,7 @@ pub fn rates_hz(run: &EiRun) -> (f64, f64) {
 
 /// `seqscape run --network ei`: simulates and writes the run folder.
 pub fn run(params: EiParams, threads: usize, out: &Path) -> Result<(), UserError> {
-    crate::commands::run::prepare_out_dir(out)?;
+    crate::commands::common::prepare_out_dir(out)?;
     let label = format!("ei {}", params.landscape);
     let run = simulate_ei(params, threads, &label)?;
     write_ei_run(out, &run)?;
@@ -234,7 +234,7 @@ pub fn bench(params: EiParams, threads: usize, json: bool) -> Result<(), UserErr
     let p = &run.params;
     let sim_seconds = (p.warmup_ms + p.duration_ms) / 1000.0;
     let (rate_e, rate_i) = rates_hz(&run);
-    let peak = crate::commands::bench::peak_rss_mb();
+    let peak = crate::commands::common::peak_rss_mb();
     let report = serde_json::json!({
         "network": "ei",
         "landscape": p.landscape.name(),

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use clap::Args;
 use seqscape_core::model::{Landscape, NoiseKind, Params, SynapseBuckets};
 
-use crate::commands::run::{params_json, prepare_out_dir};
+use crate::commands::common::prepare_out_dir;
+use crate::commands::run::params_json;
 use crate::error::UserError;
 use crate::options::{ModelArgs, landscape};
 use crate::output::atomic::write_bytes_atomic;

@@ -8,7 +8,8 @@ use seqscape_core::analysis::Recipe;
 use seqscape_core::model::Params;
 
 use crate::commands::analyze::{analyze_and_write, summary_line};
-use crate::commands::run::{prepare_out_dir, simulate, write_run};
+use crate::commands::common::prepare_out_dir;
+use crate::commands::run::{simulate, write_run};
 use crate::error::UserError;
 use crate::figures::activity_gif::write_activity_gif;
 use crate::figures::fig2::{Fig2Panel, write_fig2};

@@ -6,6 +6,7 @@ pub mod analyze;
 #[cfg(feature = "window")]
 pub mod app;
 pub mod bench;
+pub mod common;
 pub mod ei;
 pub mod export;
 pub mod figure;

@@ -2,7 +2,6 @@
 //! pieces the other batch commands share (the output folder check, the simulation with a progress
 //! bar, the run folder's files).
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use seqscape_core::model::Params;
@@ -10,6 +9,7 @@ use seqscape_core::sim::{BatchRun, run_batch};
 
 use clap::Args;
 
+use crate::commands::common::{DERIVED_FILES, prepare_out_dir, progress_bar};
 use crate::commands::ei::{self, NetworkArgs};
 use crate::error::UserError;
 use crate::options::{ModelArgs, landscape};
@@ -29,45 +29,6 @@ pub struct RunArgs {
     /// Output folder.
     #[arg(long)]
     pub out: PathBuf,
-}
-
-/// Files that an analysis of an earlier run left in a folder; a new run removes them, so a folder
-/// never mixes a new run with an old analysis.
-pub const DERIVED_FILES: [&str; 3] = ["sequences.json", "sequences.png", "sequences.npz"];
-
-/// Creates `dir` if needed and checks that files can be written into it, before any simulation.
-pub fn prepare_out_dir(dir: &Path) -> Result<(), UserError> {
-    let fail = |e: std::io::Error| {
-        UserError(format!(
-            "cannot write to output folder '{}': {e}; choose a writable folder with --out",
-            dir.display()
-        ))
-    };
-    if dir.exists() && !dir.is_dir() {
-        return Err(UserError(format!(
-            "output path '{}' exists and is not a folder; choose a folder with --out",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let probe = dir.join(format!(".seqscape-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(fail)?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
-}
-
-/// A progress bar on a terminal (none in logs or CI).
-pub fn progress_bar(label: &str) -> Option<indicatif::ProgressBar> {
-    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(1000);
-    let style = indicatif::ProgressStyle::with_template("{prefix:>12} [{bar:40}] {msg} ({eta})")
-        .map(|s| s.progress_chars("=> "))
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.set_prefix(label.to_string());
-    Some(bar)
 }
 
 /// Simulates with a progress bar on a terminal.

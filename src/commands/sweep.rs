@@ -12,7 +12,8 @@ use seqscape_core::model::{LandscapeKind, Params};
 use seqscape_core::sim::BatchRun;
 
 use crate::commands::analyze::{analyze_and_write, summary_line};
-use crate::commands::run::{prepare_out_dir, simulate, write_run};
+use crate::commands::common::prepare_out_dir;
+use crate::commands::run::{simulate, write_run};
 use crate::error::UserError;
 use crate::figures::sweep_figure::{SweepEntry, SweepKind, write_sweep_figure};
 use crate::options::{DEFAULT_EPS, DbscanArgs, ModelArgs};
