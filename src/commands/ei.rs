@@ -213,12 +213,14 @@ pub fn run(params: EiParams, threads: usize, out: &Path) -> Result<(), UserError
     let run = simulate_ei(params, threads, &label)?;
     write_ei_run(out, &run)?;
     let (rate_e, rate_i) = rates_hz(&run);
+    // Rates are over the time after the warm-up; a run that ends with the warm-up has none.
+    let hz = |r: f64| if r.is_finite() { format!("{r:.2} Hz") } else { "no time after the warm-up".to_string() };
     eprintln!(
-        "ei {}: {} spikes (E {:.2} Hz, I {:.2} Hz) over {:.0} ms (build {:.2} s, simulation {:.2} s) -> {}",
+        "ei {}: {} spikes (E {}, I {}) over {:.0} ms (build {:.2} s, simulation {:.2} s) -> {}",
         run.params.landscape,
         run.i.len(),
-        rate_e,
-        rate_i,
+        hz(rate_e),
+        hz(rate_i),
         run.params.warmup_ms + run.params.duration_ms,
         run.build_s,
         run.sim_s,
