@@ -1,12 +1,13 @@
 //! Landscape arrows in their own gizmo group: thin and semi-transparent so that the activity stays
 //! readable, one per k×k block, k chosen from the zoom so that arrows stay about 40 pixels apart,
-//! drawn on every visible copy of the sheet. `A` toggles.
+//! drawn on every visible copy of the sheet; a block the brush painted shows the painted direction.
+//! `A` toggles.
 
 use bevy::prelude::*;
 use seqscape_core::sim::{SimConnectivity, SimState};
 
-use super::{AppSet, ViewSettings};
-use crate::output::frames::block_arrows;
+use super::{AppSet, GeneratedLandscape, ViewSettings};
+use crate::output::frames::block_arrows_painted;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_gizmo_group::<ArrowGizmos>();
@@ -38,6 +39,7 @@ fn draw(
     mut gizmos: Gizmos<ArrowGizmos>,
     settings: Res<ViewSettings>,
     conn: Res<SimConnectivity>,
+    generated: Res<GeneratedLandscape>,
     state: Res<SimState>,
     camera: Single<&Projection, With<Camera2d>>,
 ) {
@@ -52,7 +54,7 @@ fn draw(
     let cell_px = 1.0 / scale.max(1.0e-4);
     let k = ((40.0 / cell_px).ceil() as usize).clamp(1, n.max(1));
     let len = 0.8 * k as f32;
-    let arrows = block_arrows(&conn.landscape, k);
+    let arrows = block_arrows_painted(&conn.landscape, k, Some(&generated.painted));
     let range = if settings.tiled { -1..=1 } else { 0..=0 };
     for oy in range.clone() {
         for ox in range.clone() {

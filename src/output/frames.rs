@@ -23,20 +23,28 @@ pub fn arrow_block(n: usize) -> usize {
 /// block's centre and the circular mean of its shifted neurons' directions. Blocks without shifted
 /// neurons, or whose directions cancel, get none.
 pub fn block_arrows(landscape: &Landscape, k: usize) -> Vec<([f32; 2], f32)> {
+    block_arrows_painted(landscape, k, None)
+}
+
+/// As [`block_arrows`]; where a block holds neurons marked in `painted` (the window's brush), its
+/// arrow is the mean of those alone, so a freshly painted block shows the painted direction rather
+/// than a blend of old and new.
+pub fn block_arrows_painted(landscape: &Landscape, k: usize, painted: Option<&[bool]>) -> Vec<([f32; 2], f32)> {
     let n = landscape.n;
     let k = k.clamp(1, n.max(1));
+    let painted = painted.filter(|p| p.len() == n * n);
     let mut out = Vec::new();
     for by in (0..n).step_by(k) {
         for bx in (0..n).step_by(k) {
+            let cells = || (by..(by + k).min(n)).flat_map(move |y| (bx..(bx + k).min(n)).map(move |x| y * n + x));
+            let any_painted = painted.is_some_and(|p| cells().any(|i| p[i]));
             let (mut sx, mut sy, mut count) = (0f32, 0f32, 0usize);
-            for y in by..(by + k).min(n) {
-                for x in bx..(bx + k).min(n) {
-                    let a = landscape.direction[y * n + x];
-                    if a.is_finite() {
-                        sx += a.cos();
-                        sy += a.sin();
-                        count += 1;
-                    }
+            for i in cells() {
+                let a = landscape.direction[i];
+                if a.is_finite() && (!any_painted || painted.is_some_and(|p| p[i])) {
+                    sx += a.cos();
+                    sy += a.sin();
+                    count += 1;
                 }
             }
             if count == 0 || (sx * sx + sy * sy).sqrt() < 0.05 * count as f32 {

@@ -36,3 +36,22 @@ fn frames_use_the_palette_and_put_row_zero_at_the_bottom() {
     assert!(c.rgba.chunks(4).any(|p| p[..3] == ARROW_RGB));
     assert!(c.rgba.chunks(4).all(|p| r.palette().contains(&[p[0], p[1], p[2]])));
 }
+
+#[test]
+fn a_painted_block_shows_its_painted_direction() {
+    // A 4×4 sheet, one 4×4 block: 12 neurons at 0 rad, 4 painted at π/2.
+    let mut direction = vec![0.0f32; 16];
+    let mut painted = vec![false; 16];
+    for i in [5, 6, 9, 10] {
+        direction[i] = std::f32::consts::FRAC_PI_2;
+        painted[i] = true;
+    }
+    let l = Landscape { n: 4, direction };
+    let blended = block_arrows(&l, 4);
+    assert_eq!(blended.len(), 1);
+    assert!(blended[0].1 > 0.1 && blended[0].1 < 0.5, "a blend of old and new: {}", blended[0].1);
+    let shown = block_arrows_painted(&l, 4, Some(&painted));
+    assert!((shown[0].1 - std::f32::consts::FRAC_PI_2).abs() < 1e-6, "{}", shown[0].1);
+    // Without painted neurons in a block, the plain mean.
+    assert_eq!(block_arrows_painted(&l, 4, Some(&[false; 16])), blended);
+}
