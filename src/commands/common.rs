@@ -1,5 +1,5 @@
 //! What the batch commands share and that depends on no other command: the output folder check,
-//! the files a new run removes, the progress bar and the peak memory.
+//! the files a new run removes, the progress bar around a simulation and the peak memory.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -51,4 +51,23 @@ pub fn peak_rss_mb() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// Runs `simulate` with a progress bar on a terminal: `simulate` gets the callback its runner calls
+/// with (simulated ms done, ms in total).
+pub fn with_progress<T>(
+    label: &str,
+    simulate: impl FnOnce(&mut dyn FnMut(f64, f64)) -> Result<T, UserError>,
+) -> Result<T, UserError> {
+    let bar = progress_bar(label);
+    let run = simulate(&mut |done, total| {
+        if let Some(b) = &bar {
+            b.set_position((1000.0 * done / total) as u64);
+            b.set_message(format!("{:.1} / {:.1} s", done / 1000.0, total / 1000.0));
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(run)
 }

@@ -8,7 +8,7 @@ use clap::Args;
 use seqscape_core::model::LandscapeKind;
 use seqscape_core::model::ei::{EiParams, EiRun, Population, Projection, run_ei};
 
-use crate::commands::common::{DERIVED_FILES, progress_bar};
+use crate::commands::common::{DERIVED_FILES, with_progress};
 use crate::error::UserError;
 use crate::options::ModelArgs;
 use crate::output::atomic::write_bytes_atomic;
@@ -128,17 +128,7 @@ impl NetworkArgs {
 
 /// Simulates the E-I network with a progress bar on a terminal.
 pub fn simulate_ei(params: EiParams, threads: usize, label: &str) -> Result<EiRun, UserError> {
-    let bar = progress_bar(label);
-    let run = run_ei(params, threads, |done, total| {
-        if let Some(b) = &bar {
-            b.set_position((1000.0 * done / total) as u64);
-            b.set_message(format!("{:.1} / {:.1} s", done / 1000.0, total / 1000.0));
-        }
-    })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    Ok(run)
+    with_progress(label, |progress| Ok(run_ei(params, threads, progress)?))
 }
 
 /// Every parameter of an E-I run, both grids, the projections and the stimulus, as JSON.

@@ -9,7 +9,7 @@ use seqscape_core::sim::{BatchRun, run_batch};
 
 use clap::Args;
 
-use crate::commands::common::{DERIVED_FILES, prepare_out_dir, progress_bar};
+use crate::commands::common::{DERIVED_FILES, prepare_out_dir, with_progress};
 use crate::commands::ei::{self, NetworkArgs};
 use crate::error::UserError;
 use crate::options::{ModelArgs, landscape};
@@ -33,17 +33,7 @@ pub struct RunArgs {
 
 /// Simulates with a progress bar on a terminal.
 pub fn simulate(params: Params, threads: usize, label: &str) -> Result<BatchRun, UserError> {
-    let bar = progress_bar(label);
-    let run = run_batch(params, threads, |done, total| {
-        if let Some(b) = &bar {
-            b.set_position((1000.0 * done / total) as u64);
-            b.set_message(format!("{:.1} / {:.1} s", done / 1000.0, total / 1000.0));
-        }
-    })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    Ok(run)
+    with_progress(label, |progress| Ok(run_batch(params, threads, progress)?))
 }
 
 /// Every parameter of a run plus the program's name and version, as JSON.

@@ -337,17 +337,17 @@ fn draw_fig2<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Fig2Data) ->
 
 fn render_png(d: &Fig2Data) -> Result<Vec<u8>, String> {
     let (w, h) = FIG2_SIZE;
-    let mut buf = vec![255u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        draw_fig2(&root, d)?;
-    }
-    for img in &d.images {
-        for_each_scaled(w as usize, h as usize, img.rect, img.w, img.h, true, |dst, src| {
-            buf[dst * 3..dst * 3 + 3].copy_from_slice(&img.rgb[src]);
-        });
-    }
-    encode_png_rgb(&buf, w, h)
+    super::plot::render_png(
+        FIG2_SIZE,
+        |root| draw_fig2(root, d),
+        |buf| {
+            for img in &d.images {
+                for_each_scaled(w as usize, h as usize, img.rect, img.w, img.h, true, |dst, src| {
+                    buf[dst * 3..dst * 3 + 3].copy_from_slice(&img.rgb[src]);
+                });
+            }
+        },
+    )
 }
 
 fn render_svg(d: &Fig2Data) -> Result<String, String> {

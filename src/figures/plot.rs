@@ -85,6 +85,23 @@ pub(super) fn decimals_for(max: f64) -> usize {
     (1.0 - step.log10().floor()).clamp(0.0, 6.0) as usize
 }
 
+/// A PNG of `(w, h)` pixels: `draw` draws with plotters on a white RGB buffer, `paint` then writes
+/// pixels straight into that buffer (maps and rasters, row-major, 3 bytes a pixel), and the buffer
+/// is encoded.
+pub(super) fn render_png(
+    (w, h): (u32, u32),
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> DrawResult,
+    paint: impl FnOnce(&mut [u8]),
+) -> Result<Vec<u8>, String> {
+    let mut buf = vec![255u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw(&root)?;
+    }
+    paint(&mut buf);
+    encode_png_rgb(&buf, w, h)
+}
+
 pub(super) fn encode_png_rgb(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
     use image::ImageEncoder;
     let mut out = Vec::new();

@@ -28,7 +28,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use seqscape_core::analysis::SequenceReport;
 
-use super::plot::{DrawResult, centered, encode_png_rgb, ensure_font, font, format_tick, text_style};
+use super::plot::{DrawResult, centered, ensure_font, font, format_tick, text_style};
 use crate::output::OutputError;
 use crate::output::atomic::{check_target, write_bytes_atomic};
 use crate::output::raster::Rect;
@@ -505,14 +505,11 @@ fn paint_raster(buf: &mut [u8], width: usize, d: &SeqData) {
 }
 
 fn render_png(d: &SeqData) -> Result<Vec<u8>, String> {
-    let (w, h) = SEQUENCES_FIGURE_SIZE;
-    let mut buf = vec![255u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        draw_sequences(&root, d)?;
-    }
-    paint_raster(&mut buf, w as usize, d);
-    encode_png_rgb(&buf, w, h)
+    super::plot::render_png(
+        SEQUENCES_FIGURE_SIZE,
+        |root| draw_sequences(root, d),
+        |buf| paint_raster(buf, SEQUENCES_FIGURE_SIZE.0 as usize, d),
+    )
 }
 
 /// Writes the sequence-analysis figure of `report` (see the module docs) as

@@ -24,8 +24,7 @@ use seqscape_core::analysis::SequenceSummary;
 use seqscape_core::analysis::sequences::percentile;
 
 use super::plot::{
-    DrawResult, SERIES, centered, decimals_for, encode_png_rgb, ensure_font, font, format_tick, text_style,
-    write_png_and_svg,
+    DrawResult, SERIES, centered, decimals_for, ensure_font, font, format_tick, text_style, write_png_and_svg,
 };
 use crate::output::OutputError;
 use crate::output::atomic::check_target;
@@ -400,13 +399,7 @@ fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &SweepData) 
 }
 
 fn render_png(d: &SweepData) -> Result<Vec<u8>, String> {
-    let (w, h) = SWEEP_FIGURE_SIZE;
-    let mut buf = vec![255u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        draw_sweep(&root, d)?;
-    }
-    encode_png_rgb(&buf, w, h)
+    super::plot::render_png(SWEEP_FIGURE_SIZE, |root| draw_sweep(root, d), |_| {})
 }
 
 fn render_svg(d: &SweepData) -> Result<String, String> {
