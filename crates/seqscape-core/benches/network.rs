@@ -58,7 +58,7 @@ fn main() {
             use rayon::prelude::*;
             streams.blocks.par_iter_mut().for_each(|b| {
                 for d in 0..draws {
-                    background.draw(&p, d * p.noise_steps(), &mut b.i_noise, &mut b.rng);
+                    background.draw(&p, d * p.noise_steps(), &mut b.i_noise, &mut b.streams, 0);
                 }
             })
         });

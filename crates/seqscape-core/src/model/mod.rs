@@ -8,6 +8,7 @@ pub mod landscape;
 pub mod network;
 pub mod neurons;
 pub mod noise;
+pub mod normal;
 pub mod params;
 pub mod rng;
 

@@ -15,6 +15,7 @@ use super::delay::RingBlock;
 use super::landscape::Landscape;
 use super::neurons::{CHUNK, NeuronBlock, Propagators};
 use super::noise::Background;
+use super::normal::{Wide, wide};
 use super::params::{ParamError, Params};
 
 pub use super::delay::DelayRing;
@@ -85,16 +86,17 @@ pub fn integrate_block(
     spikes: &mut Vec<Spike>,
 ) {
     let background = Background::new(p);
-    let wide = wide_update();
+    let wide = wide();
     let len = nb.len();
     let rows: Vec<usize> = (0..steps as u64).map(|j| ring.slot(first_step + j) * ring.width).collect();
     let mut from = 0;
     while from < len {
         let to = (from + CHUNK).min(len);
-        let stim = nb.stim_steps[from..to].iter().any(|&s| s > 0);
+        // A fold instead of `any`: no early exit, so the scan vectorises.
+        let stim = nb.stim_steps[from..to].iter().fold(0, |a, &s| a | s) != 0;
         for (j, &row) in rows.iter().enumerate() {
             let k = first_step + j as u64;
-            background.draw(p, k, &mut nb.i_noise[from..to], &mut nb.rng[from..to]);
+            background.draw(p, k, &mut nb.i_noise[from..to], &mut nb.streams, from);
             let chunk = Chunk {
                 u: &mut nb.u[from..to],
                 g: &mut nb.g[from..to],
@@ -156,17 +158,20 @@ struct Chunk<'a> {
 
 /// The linear part of one step for a chunk: every potential and alpha state advances with the exact
 /// propagators and takes this step's arrivals, which are cleared (no threshold, no refractoriness).
-/// Returns whether any potential reached the threshold. `wide` selects the AVX2
-/// build of the same code where the processor has it.
+/// Returns whether any potential reached the threshold. `wide` selects the AVX-512 or AVX2
+/// build of the same code where the processor has it (the same arithmetic, no fused multiply-add, so
+/// the results do not depend on the build).
 #[inline]
-fn update_chunk<const STIM: bool>(prop: &Propagators, c: Chunk, wide: bool) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    if wide {
-        // SAFETY: `wide` is only set after `is_x86_feature_detected!("avx2")` returned true.
-        return unsafe { update_chunk_avx2::<STIM>(prop, c) };
+fn update_chunk<const STIM: bool>(prop: &Propagators, c: Chunk, wide: Wide) -> bool {
+    match wide {
+        // SAFETY: `Wide::Avx512` and `Wide::Avx2` are only chosen after the processor reported the
+        // feature (`normal::wide`).
+        #[cfg(target_arch = "x86_64")]
+        Wide::Avx512 => unsafe { update_chunk_avx512::<STIM>(prop, c) },
+        #[cfg(target_arch = "x86_64")]
+        Wide::Avx2 => unsafe { update_chunk_avx2::<STIM>(prop, c) },
+        _ => update_chunk_body::<STIM>(prop, c),
     }
-    let _ = wide;
-    update_chunk_body::<STIM>(prop, c)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -175,16 +180,10 @@ fn update_chunk_avx2<const STIM: bool>(prop: &Propagators, c: Chunk) -> bool {
     update_chunk_body::<STIM>(prop, c)
 }
 
-/// Whether the wide (AVX2) update can run here.
-fn wide_update() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn update_chunk_avx512<const STIM: bool>(prop: &Propagators, c: Chunk) -> bool {
+    update_chunk_body::<STIM>(prop, c)
 }
 
 #[inline(always)]
@@ -244,8 +243,14 @@ pub fn propagate(spikes: &[Spike], conn: &Connectivity, ring: &mut DelayRing) {
                 prefetch(&targets[b.range(next.id as usize)]);
             }
             let row = rb.row_mut(s.step + delay);
-            for &t in &targets[b.range(s.id as usize)] {
-                row[t as usize - first] += 1.0;
+            let bucket = &targets[b.range(s.id as usize)];
+            debug_assert!(bucket.iter().all(|&t| (first..first + row.len()).contains(&(t as usize))));
+            // The row shifted so that a global id indexes it: `restrict` keeps only the targets in
+            // the partition's ids, `first..first + row.len()`, so every access lands in the row.
+            let base = row.as_mut_ptr().wrapping_sub(first);
+            for &t in bucket {
+                // SAFETY: `first <= t < first + row.len()` (above), so `base + t` lies in `row`.
+                unsafe { *base.wrapping_add(t as usize) += 1.0 };
             }
         }
     });

@@ -7,8 +7,9 @@
 //! (as NEST's `iaf_psc_alpha` does). The external current is constant within a step.
 
 use super::connectivity::PartLayout;
+use super::normal::NormalStreams;
 use super::params::Params;
-use super::rng::{Purpose, StreamRng, stream};
+use super::rng::{Purpose, stream_key};
 
 /// Exact one-step propagators of the linear neuron–synapse system.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -85,7 +86,7 @@ pub struct NeuronBlock {
     pub i_stim: Vec<f64>,
     pub stim_steps: Vec<u32>,
     /// Each neuron's own background-noise stream.
-    pub rng: Vec<StreamRng>,
+    pub streams: NormalStreams,
 }
 
 impl NeuronBlock {
@@ -129,7 +130,9 @@ impl Neurons {
                     i_noise: vec![0.0; len],
                     i_stim: vec![0.0; len],
                     stim_steps: vec![0; len],
-                    rng: (0..len).map(|l| stream(p.seed, Purpose::Noise, layout.global(l) as u64)).collect(),
+                    streams: NormalStreams::new(
+                        (0..len).map(|l| stream_key(p.seed, Purpose::Noise, layout.global(l) as u64)),
+                    ),
                 }
             })
             .collect();

@@ -3,10 +3,8 @@
 //! step (the seed preset). During the first half of the warm-up the mean is zero and the warm-up σ
 //! applies; afterwards μ and σ.
 
-use rand_distr::{Distribution, StandardNormal};
-
+use super::normal::NormalStreams;
 use super::params::{NoiseKind, Params};
-use super::rng::StreamRng;
 
 /// Mean and standard deviation of the background current at `step` (warm-up: first half μ = 0 and
 /// the warm-up σ, then μ and σ).
@@ -29,19 +27,16 @@ impl Background {
         Background { kind: p.noise, hold_steps: p.noise_steps(), white_scale: (p.noise_dt_ms / p.dt_ms).sqrt() }
     }
 
-    /// Draws the current of step `step` into `i_noise`, one value from each neuron's own stream
-    /// (piecewise noise only at the start of each hold).
+    /// Draws the current of step `step` into `i_noise`, one value from each neuron's own stream,
+    /// streams `first..first + i_noise.len()` (piecewise noise only at the start of each hold).
     #[inline]
-    pub fn draw(&self, p: &Params, step: u64, i_noise: &mut [f64], rng: &mut [StreamRng]) {
+    pub fn draw(&self, p: &Params, step: u64, i_noise: &mut [f64], streams: &mut NormalStreams, first: usize) {
         let (mu, sigma) = noise_at(p, step);
         let scale = match self.kind {
             NoiseKind::Piecewise if !step.is_multiple_of(self.hold_steps) => return,
             NoiseKind::Piecewise => sigma,
             NoiseKind::White => sigma * self.white_scale,
         };
-        for (i_n, rng) in i_noise.iter_mut().zip(rng.iter_mut()) {
-            let xi: f64 = StandardNormal.sample(rng);
-            *i_n = mu + scale * xi;
-        }
+        streams.fill(first, i_noise, mu, scale);
     }
 }
