@@ -171,3 +171,82 @@ fn analyze_reads_one_population_of_an_e_i_run() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("--population") && stderr.contains("--network ei"), "{stderr}");
 }
+
+#[test]
+fn analyze_reports_the_evoked_sequences_of_a_stimulated_e_i_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    run_ok(&["run", "--network", "ei", "--landscape", "perlin", "--pulses", "4", "--out", d]);
+    let out = run_ok(&["analyze", d]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("evoked sequences"), "{stderr}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("sequences.json")).unwrap()).unwrap();
+    let params: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("params.json")).unwrap()).unwrap();
+    // A stimulated run is analysed as Fig. 8 by default.
+    assert_eq!(v["summary"]["recipe"], "authors-wrap");
+    assert_eq!(
+        (v["summary"]["dbscan"]["td_ms"].as_f64(), v["summary"]["dbscan"]["eps"].as_f64()),
+        (Some(4.0), Some(4.0))
+    );
+    let e = &v["evoked"];
+    assert_eq!(e["pulses"], 4);
+    // The evoked clusters, recomputed from the per-spike labels by the definition.
+    let n = params["n_e"].as_u64().unwrap() as u32;
+    let onsets: Vec<f64> = params["pulse_onsets_ms"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    let period = onsets[1] - onsets[0];
+    let q = read_npz(&dir.path().join("sequences.npz")).unwrap();
+    let labels = q.get_as::<i32>("label").unwrap().to_vec();
+    let offset = q.get_as::<u32>("spike_offset").unwrap()[0] as usize;
+    let (pop, i, t) = spikes(dir.path());
+    let e_spikes: Vec<(u32, f64)> = (0..i.len()).filter(|&k| pop[k] == 0).map(|k| (i[k], t[k])).collect();
+    let n_clusters = labels.iter().copied().max().unwrap_or(-1) + 1;
+    let mut expected = Vec::new();
+    for c in 0..n_clusters {
+        let members: Vec<(u32, f64)> =
+            labels.iter().enumerate().filter(|&(_, &l)| l == c).map(|(k, _)| e_spikes[offset + k]).collect();
+        let phase = |t: f64| (t - onsets[0]).rem_euclid(period);
+        let evoked = members.iter().any(|&(id, _)| id / n == n / 2)
+            && members.iter().any(|&(id, _)| id % n == n / 2)
+            && members.iter().any(|&(_, t)| phase(t) < 50.0)
+            && !members.iter().any(|&(_, t)| phase(t) > period - 50.0);
+        if evoked {
+            let first = members.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
+            expected.push((c as u64, phase(first)));
+        }
+    }
+    let got: Vec<(u64, f64)> = e["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["cluster"].as_u64().unwrap(), c["reaction_time_ms"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(got.len(), expected.len());
+    for (g, x) in got.iter().zip(&expected) {
+        assert!(g.0 == x.0 && (g.1 - x.1).abs() < 1e-9, "{got:?} vs {expected:?}");
+    }
+    assert!(!got.is_empty(), "the default background evokes sequences");
+    let p = e["evoked_probability"].as_f64().unwrap();
+    assert!((p - got.len() as f64 / 4.0).abs() < 1e-12);
+    // An unstimulated run has no evoked section.
+    let quiet = tempfile::tempdir().unwrap();
+    let qd = quiet.path().to_str().unwrap();
+    run_ok(&[
+        "run",
+        "--network",
+        "ei",
+        "--landscape",
+        "perlin",
+        "--scale-down",
+        "3",
+        "--duration-ms",
+        "500",
+        "--out",
+        qd,
+    ]);
+    run_ok(&["analyze", qd, "--min-samples", "5"]);
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(quiet.path().join("sequences.json")).unwrap()).unwrap();
+    assert!(v.get("evoked").is_none() && v["summary"]["recipe"] == "torus");
+}

@@ -60,7 +60,9 @@ pub fn figure(args: FigureArgs) -> Result<(), UserError> {
         write_run(&dir, &run)?;
         let (from, to) = run.window_ms();
         eprintln!("{name}: {} spikes, simulated in {:.2} s", run.i.len(), run.sim_s);
-        match analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), recipe, &dbscan, name) {
+        match analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), recipe, &dbscan, name, None)
+            .map(|r| r.0)
+        {
             Ok(report) => eprintln!("{name}: {}", summary_line(&report)),
             Err(e) => eprintln!("{name}: no sequence analysis: {}", e.0),
         }

@@ -195,7 +195,8 @@ fn run_sweep_job(
     let run: BatchRun = simulate(job.params.clone(), 1, &name)?;
     write_run(&dir, &run)?;
     let (from, to) = run.window_ms();
-    let report = analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), recipe, dbscan, &name)?;
+    let report =
+        analyze_and_write(&dir, &run.i, &run.t_ms, run.params.n, (from, to + 1e-6), recipe, dbscan, &name, None)?.0;
     eprintln!("{name}: {}", summary_line(&report));
     let entry = SweepEntry {
         label: job.label.clone(),

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use super::finite_or_null;
 use super::sequences::percentile;
+use crate::model::ei::EiParams;
 
 /// Where and when the stimulus came, and the evoked-sequence windows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,6 +40,14 @@ pub struct EvokedProtocol {
 pub const EVOKED_WINDOW_MS: f64 = 50.0;
 
 impl EvokedProtocol {
+    /// The protocol of an E-I run: its pulse onsets and period, the centre E neuron
+    /// (`n_e / 2`, `n_e / 2`) around which the stimulated neurons were drawn.
+    pub fn for_ei(p: &EiParams) -> Self {
+        let onsets = (0..p.stimulus.pulses).map(|k| p.pulse_onset_ms(k)).collect();
+        let c = (p.n_e / 2) as u32;
+        Self::new(onsets, p.stimulus.period_ms(), c, c)
+    }
+
     /// The authors' protocol for pulses at `onsets_ms` repeating every `period_ms` into the site
     /// centred at (`centre_x`, `centre_y`).
     pub fn new(onsets_ms: Vec<f64>, period_ms: f64, centre_x: u32, centre_y: u32) -> Self {
