@@ -13,7 +13,6 @@ use clap::Args;
 use seqscape_core::analysis::{
     DbscanParams, EvokedProtocol, EvokedSummary, Recipe, SequenceReport, analyze_recipe, evoked_sequences,
 };
-use seqscape_core::model::ei::EiParams;
 use seqscape_core::model::params::show_number;
 
 use crate::error::UserError;
@@ -207,10 +206,27 @@ fn read_run_info(path: &Path, population: u8) -> Result<RunInfo, UserError> {
         Some(_) => format!("{title}, E-I network, I"),
         None => title,
     };
-    let protocol = if population == Some(0) {
-        let p: EiParams = serde_json::from_value(value.clone())
-            .map_err(|e| UserError(format!("cannot read the E-I parameters in '{}': {e}; {fix}", path.display())))?;
-        (p.stimulus.pulses > 0).then(|| EvokedProtocol::for_ei(&p))
+    // The stimulus: its onsets and period, around the centre E neuron (n_e / 2, n_e / 2).
+    let onsets: Vec<f64> = value["pulse_onsets_ms"]
+        .as_array()
+        .map_or(Vec::new(), |v| v.iter().filter_map(serde_json::Value::as_f64).collect());
+    let protocol = if population == Some(0) && !onsets.is_empty() {
+        let stimulus = &value["stimulus"];
+        let period = stimulus["duration_ms"].as_f64().zip(stimulus["pause_ms"].as_f64()).map(|(a, b)| a + b);
+        let period = period.filter(|p| p.is_finite() && *p > 0.0).ok_or_else(|| {
+            UserError(format!(
+                "'{}' has pulse onsets but no stimulus duration_ms and pause_ms (a positive period); {fix}",
+                path.display()
+            ))
+        })?;
+        if onsets.iter().any(|t| !t.is_finite()) || onsets.windows(2).any(|w| w[1] < w[0]) {
+            return Err(UserError(format!(
+                "invalid pulse_onsets_ms in '{}': expected ascending times; {fix}",
+                path.display()
+            )));
+        }
+        let c = (n / 2) as u32;
+        Some(EvokedProtocol::new(onsets, period, c, c))
     } else {
         None
     };
