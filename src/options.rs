@@ -198,6 +198,8 @@ pub struct DbscanArgs {
 pub const DEFAULT_EPS: f64 = 3.0;
 /// The DBSCAN time scale of Figs. 2, 3, 5 and 6, ms.
 pub const DEFAULT_TD_MS: f64 = 20.0;
+/// The DBSCAN time scale of the E-I network's sequences in the authors' Fig. 3 e–f, ms.
+pub const FIG3_EI_TD_MS: f64 = 3.0;
 /// The DBSCAN time scale and eps of the authors' Fig. 8 (`detect_wrap(..., td=4, eps=4)`).
 pub const FIG8_TD_MS: f64 = 4.0;
 pub const FIG8_EPS: f64 = 4.0;
@@ -206,8 +208,14 @@ impl DbscanArgs {
     /// The recipe and DBSCAN parameters, checked; `recipe` and `eps` are the command's defaults
     /// (the authors-wrap recipe has its own: td 4 ms, eps 4).
     pub fn params(&self, recipe: Recipe, eps: f64) -> Result<(Recipe, DbscanParams), UserError> {
+        let chosen = self.recipe.map_or(recipe, Recipe::from);
+        let (td_ms, eps) = if chosen == Recipe::AuthorsWrap { (FIG8_TD_MS, FIG8_EPS) } else { (DEFAULT_TD_MS, eps) };
+        self.params_with(recipe, td_ms, eps)
+    }
+
+    /// The recipe and DBSCAN parameters, checked, with the command's own defaults of all three.
+    pub fn params_with(&self, recipe: Recipe, td_ms: f64, eps: f64) -> Result<(Recipe, DbscanParams), UserError> {
         let recipe = self.recipe.map_or(recipe, Recipe::from);
-        let (td_ms, eps) = if recipe == Recipe::AuthorsWrap { (FIG8_TD_MS, FIG8_EPS) } else { (DEFAULT_TD_MS, eps) };
         let p = DbscanParams {
             td_ms: self.td_ms.unwrap_or(td_ms),
             eps: self.eps.unwrap_or(eps),
