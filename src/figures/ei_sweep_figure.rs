@@ -260,3 +260,52 @@ pub fn write_ei_sweep_figure(d: &EiSweepFigure, png: &Path, svg: &Path) -> Resul
     ensure_font()?;
     write_png_and_svg(png, svg, || render_png(d), || render_svg(d))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(mu_pa: f64, sigma_pa: f64, p: f64) -> EiSweepCell {
+        let none = MeanMedian { mean: f64::NAN, median: f64::NAN };
+        EiSweepCell {
+            mu_pa,
+            sigma_pa,
+            rate_e_hz: 1.0,
+            rate_i_hz: 1.0,
+            spontaneous_clusters_per_s: 10.0,
+            evoked_probability: p,
+            reaction_time_ms: none,
+            lifespan_ms: none,
+        }
+    }
+
+    #[test]
+    fn heat_colours_clamp_above_the_range_and_grey_out_nan() {
+        assert_eq!(heat_color(250.0, 100.0), heat_color(100.0, 100.0));
+        assert_ne!(heat_color(0.0, 1.0), heat_color(1.0, 1.0));
+        let [r, g, b] = NAN_COLOR;
+        assert_eq!(heat_color(f64::NAN, 1.0), RGBColor(r, g, b));
+        assert_eq!(tick_indices(11), vec![0, 2, 4, 6, 8, 10]);
+        assert_eq!(tick_indices(1), vec![0]);
+    }
+
+    #[test]
+    fn figure_needs_one_cell_per_background_and_writes_both_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (png, svg) = (dir.path().join("s.png"), dir.path().join("s.svg"));
+        let cells = [cell(0.0, 0.0, 1.0), cell(0.0, 50.0, 0.5)];
+        let short = EiSweepFigure { mus: &[0.0, 50.0], sigmas: &[0.0, 50.0], cells: &cells, rasters: &[], pulses: 2 };
+        assert!(write_ei_sweep_figure(&short, &png, &svg).is_err());
+        assert!(!png.exists() && !svg.exists());
+        let fig = EiSweepFigure { mus: &[0.0], sigmas: &[0.0, 50.0], cells: &cells, rasters: &[], pulses: 2 };
+        write_ei_sweep_figure(&fig, &png, &svg).unwrap();
+        let img = image::open(&png).unwrap().to_rgb8();
+        assert_eq!(img.dimensions(), EI_SWEEP_FIGURE_SIZE);
+        // Panel d holds the colours of probability 1 and 0.5.
+        for p in [1.0, 0.5] {
+            let c = heat_color(p, 1.0);
+            assert!(img.pixels().any(|px| px.0 == [c.0, c.1, c.2]), "no pixel of probability {p}");
+        }
+        assert!(std::fs::read_to_string(&svg).unwrap().contains("Evoked probability"));
+    }
+}
