@@ -175,7 +175,8 @@ impl From<RecipeArg> for Recipe {
 #[derive(Args, Debug, Clone)]
 pub struct DbscanArgs {
     /// Analysis recipe: torus, authors or authors-wrap (default: torus for analyze and figure,
-    /// authors for sweep, authors-wrap with td 4 ms and eps 4 for sweep ei-input).
+    /// authors for sweep; authors-wrap with td 4 ms and eps 4 for sweep ei-input and for analyze of
+    /// an E-I run with pulses (Fig. 8), with td 3 ms and eps 3 for figure --network ei (Fig. 3)).
     #[arg(long, ignore_case = true)]
     pub recipe: Option<RecipeArg>,
     /// Time scale: spikes are points (t/td, x, y) (default 20; authors-wrap: 4, as in Fig. 8).
