@@ -149,11 +149,15 @@ impl ModelArgs {
 
 /// The sequence-analysis recipe on the command line (see `seqscape_core::analysis::sequences`).
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+#[value(rename_all = "kebab-case")]
 pub enum RecipeArg {
     /// Wrapped DBSCAN, core spikes, one track per spatially separate bump.
     Torus,
     /// The authors' identify_vectors: DBSCAN without wrap, one centroid of all spikes per window.
     Authors,
+    /// The authors' detect_wrap (Fig. 8, E-I network): two unwrapped DBSCAN passes, the second on
+    /// ids moved by half the sheet, merged across the edges; then as authors.
+    AuthorsWrap,
 }
 
 impl From<RecipeArg> for Recipe {
@@ -161,6 +165,7 @@ impl From<RecipeArg> for Recipe {
         match r {
             RecipeArg::Torus => Recipe::Torus,
             RecipeArg::Authors => Recipe::Authors,
+            RecipeArg::AuthorsWrap => Recipe::AuthorsWrap,
         }
     }
 }
@@ -169,13 +174,16 @@ impl From<RecipeArg> for Recipe {
 /// own default recipe and eps.
 #[derive(Args, Debug, Clone)]
 pub struct DbscanArgs {
-    /// Analysis recipe: torus or authors (default: torus for analyze and figure, authors for sweep).
+    /// Analysis recipe: torus, authors or authors-wrap (default: torus for analyze and figure,
+    /// authors for sweep; authors-wrap with td 4 ms and eps 4 for sweep ei-input and for analyze of
+    /// an E-I run with pulses (Fig. 8), with td 3 ms and eps 3 for figure --network ei (Fig. 3)).
     #[arg(long, ignore_case = true)]
     pub recipe: Option<RecipeArg>,
-    /// Time scale: spikes are points (t/td, x, y).
-    #[arg(long, default_value_t = 20.0, allow_hyphen_values = true)]
-    pub td_ms: f64,
-    /// Neighbourhood radius in grid units (default 3; sweep perlin-size: 4, as in Fig. 6).
+    /// Time scale: spikes are points (t/td, x, y) (default 20; authors-wrap: 4, as in Fig. 8).
+    #[arg(long, allow_hyphen_values = true)]
+    pub td_ms: Option<f64>,
+    /// Neighbourhood radius in grid units (default 3; sweep perlin-size: 4, as in Fig. 6;
+    /// authors-wrap: 4, as in Fig. 8).
     #[arg(long, allow_hyphen_values = true)]
     pub eps: Option<f64>,
     /// Points (the point itself included) within eps that make a core point, 1-100000.
@@ -189,13 +197,28 @@ pub struct DbscanArgs {
 
 /// The eps of Figs. 2, 3 and 5.
 pub const DEFAULT_EPS: f64 = 3.0;
+/// The DBSCAN time scale of Figs. 2, 3, 5 and 6, ms.
+pub const DEFAULT_TD_MS: f64 = 20.0;
+/// The DBSCAN time scale of the E-I network's sequences in the authors' Fig. 3 e–f, ms.
+pub const FIG3_EI_TD_MS: f64 = 3.0;
+/// The DBSCAN time scale and eps of the authors' Fig. 8 (`detect_wrap(..., td=4, eps=4)`).
+pub const FIG8_TD_MS: f64 = 4.0;
+pub const FIG8_EPS: f64 = 4.0;
 
 impl DbscanArgs {
-    /// The recipe and DBSCAN parameters, checked; `recipe` and `eps` are the command's defaults.
+    /// The recipe and DBSCAN parameters, checked; `recipe` and `eps` are the command's defaults
+    /// (the authors-wrap recipe has its own: td 4 ms, eps 4).
     pub fn params(&self, recipe: Recipe, eps: f64) -> Result<(Recipe, DbscanParams), UserError> {
+        let chosen = self.recipe.map_or(recipe, Recipe::from);
+        let (td_ms, eps) = if chosen == Recipe::AuthorsWrap { (FIG8_TD_MS, FIG8_EPS) } else { (DEFAULT_TD_MS, eps) };
+        self.params_with(recipe, td_ms, eps)
+    }
+
+    /// The recipe and DBSCAN parameters, checked, with the command's own defaults of all three.
+    pub fn params_with(&self, recipe: Recipe, td_ms: f64, eps: f64) -> Result<(Recipe, DbscanParams), UserError> {
         let recipe = self.recipe.map_or(recipe, Recipe::from);
         let p = DbscanParams {
-            td_ms: self.td_ms,
+            td_ms: self.td_ms.unwrap_or(td_ms),
             eps: self.eps.unwrap_or(eps),
             min_samples: self.min_samples as usize,
             wrap: !self.no_wrap && recipe == Recipe::Torus,

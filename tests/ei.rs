@@ -171,3 +171,152 @@ fn analyze_reads_one_population_of_an_e_i_run() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("--population") && stderr.contains("--network ei"), "{stderr}");
 }
+
+#[test]
+fn analyze_reports_the_evoked_sequences_of_a_stimulated_e_i_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    run_ok(&["run", "--network", "ei", "--landscape", "perlin", "--pulses", "4", "--out", d]);
+    let out = run_ok(&["analyze", d]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("evoked sequences"), "{stderr}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("sequences.json")).unwrap()).unwrap();
+    let params: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("params.json")).unwrap()).unwrap();
+    // A stimulated run is analysed as Fig. 8 by default.
+    assert_eq!(v["summary"]["recipe"], "authors-wrap");
+    assert_eq!(
+        (v["summary"]["dbscan"]["td_ms"].as_f64(), v["summary"]["dbscan"]["eps"].as_f64()),
+        (Some(4.0), Some(4.0))
+    );
+    let e = &v["evoked"];
+    assert_eq!(e["pulses"], 4);
+    // The evoked clusters, recomputed from the per-spike labels by the definition.
+    let n = params["n_e"].as_u64().unwrap() as u32;
+    let onsets: Vec<f64> = params["pulse_onsets_ms"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    let period = onsets[1] - onsets[0];
+    let q = read_npz(&dir.path().join("sequences.npz")).unwrap();
+    let labels = q.get_as::<i32>("label").unwrap().to_vec();
+    let offset = q.get_as::<u32>("spike_offset").unwrap()[0] as usize;
+    let (pop, i, t) = spikes(dir.path());
+    let e_spikes: Vec<(u32, f64)> = (0..i.len()).filter(|&k| pop[k] == 0).map(|k| (i[k], t[k])).collect();
+    let n_clusters = labels.iter().copied().max().unwrap_or(-1) + 1;
+    let mut expected = Vec::new();
+    for c in 0..n_clusters {
+        let members: Vec<(u32, f64)> =
+            labels.iter().enumerate().filter(|&(_, &l)| l == c).map(|(k, _)| e_spikes[offset + k]).collect();
+        let phase = |t: f64| (t - onsets[0]).rem_euclid(period);
+        let evoked = members.iter().any(|&(id, _)| id / n == n / 2)
+            && members.iter().any(|&(id, _)| id % n == n / 2)
+            && members.iter().any(|&(_, t)| phase(t) < 50.0)
+            && !members.iter().any(|&(_, t)| phase(t) > period - 50.0);
+        if evoked {
+            let first = members.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
+            expected.push((c as u64, phase(first)));
+        }
+    }
+    let got: Vec<(u64, f64)> = e["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["cluster"].as_u64().unwrap(), c["reaction_time_ms"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(got.len(), expected.len());
+    for (g, x) in got.iter().zip(&expected) {
+        assert!(g.0 == x.0 && (g.1 - x.1).abs() < 1e-9, "{got:?} vs {expected:?}");
+    }
+    assert!(!got.is_empty(), "the default background evokes sequences");
+    let p = e["evoked_probability"].as_f64().unwrap();
+    assert!((p - got.len() as f64 / 4.0).abs() < 1e-12);
+    // An unstimulated run has no evoked section.
+    let quiet = tempfile::tempdir().unwrap();
+    let qd = quiet.path().to_str().unwrap();
+    run_ok(&[
+        "run",
+        "--network",
+        "ei",
+        "--landscape",
+        "perlin",
+        "--scale-down",
+        "3",
+        "--duration-ms",
+        "500",
+        "--out",
+        qd,
+    ]);
+    run_ok(&["analyze", qd, "--min-samples", "5"]);
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(quiet.path().join("sequences.json")).unwrap()).unwrap();
+    assert!(v.get("evoked").is_none() && v["summary"]["recipe"] == "torus");
+}
+
+/// The frames of a GIF as RGBA buffers, with the size.
+fn gif_frames(path: &std::path::Path) -> (usize, usize, Vec<Vec<u8>>) {
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::RGBA);
+    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
+    let (w, h) = (dec.width() as usize, dec.height() as usize);
+    let mut frames = Vec::new();
+    while let Some(f) = dec.read_next_frame().unwrap() {
+        frames.push(f.buffer.to_vec());
+    }
+    (w, h, frames)
+}
+
+#[test]
+fn record_network_ei_shows_the_e_sheet_lighting_up_where_the_stimulus_falls() {
+    let dir = tempfile::tempdir().unwrap();
+    let gif = dir.path().join("ei.gif");
+    // A quiet background (Fig. 8 a: μ 150, σ 250 pA), pulses at 500 and 1000 ms, 10 ms frames.
+    let g = gif.to_str().unwrap();
+    let args = ["record", "--network", "ei", "--mu", "150", "--sigma", "250", "--pulses", "2", "--seconds", "1"];
+    run_ok(&[&args[..], &["--ms-per-frame", "10", "--out", g]].concat());
+    let (w, h, frames) = gif_frames(&gif);
+    assert_eq!(frames.len(), 100);
+    // Lit pixels (brighter than the colour map's dark end) within 15 cells of the centre E neuron.
+    let n = 120;
+    let px = w / n;
+    assert_eq!((w, h), (n * px, n * px), "one square of pixels per E neuron");
+    let lit_near_centre = |f: &[u8]| {
+        let mut count = 0;
+        for cy in 45..75 {
+            for cx in 45..75 {
+                // Pictures draw y upward.
+                let (x, y) = (cx * px + px / 2, (n - 1 - cy) * px + px / 2);
+                let p = &f[(y * w + x) * 4..(y * w + x) * 4 + 3];
+                count += usize::from(p.iter().map(|&c| u32::from(c)).sum::<u32>() > 300);
+            }
+        }
+        count
+    };
+    // Frame k ends at 500 + 10 (k + 1) ms: 48 ends before the second onset, 52 30 ms after it.
+    let (before, after) = (lit_near_centre(&frames[47]), lit_near_centre(&frames[51]));
+    assert!(after > 20 && after > 5 * before.max(1), "lit cells near the centre: {before} before, {after} after");
+    // --pulses belongs to the E-I network.
+    let out = bin().args(["record", "--seconds", "1", "--pulses", "2", "--out", g]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--pulses"));
+}
+
+#[test]
+fn figure_network_ei_draws_the_e_sheet_and_its_clusters() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let args = ["figure", "--network", "ei", "--landscape", "homogeneous", "--scale-down", "3"];
+    run_ok(&[&args[..], &["--duration-ms", "400", "--out", d]].concat());
+    for f in ["fig2.png", "fig2.svg", "activity.gif", "homogeneous/sequences.png", "homogeneous/spikes.npz"] {
+        assert!(dir.path().join(f).is_file(), "{f} missing");
+    }
+    let read =
+        |f: &str| -> serde_json::Value { serde_json::from_slice(&std::fs::read(dir.path().join(f)).unwrap()).unwrap() };
+    let s = read("homogeneous/sequences.json");
+    let params = read("homogeneous/params.json");
+    assert_eq!(params["network"], "ei");
+    assert_eq!(s["n"], params["n_e"], "the E sheet is analysed");
+    assert_eq!(s["summary"]["recipe"], "authors-wrap");
+    assert_eq!(s["summary"]["dbscan"]["td_ms"].as_f64(), Some(3.0));
+    let out = bin().args(["figure", "--mu-e", "300", "--out", d]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--mu-e"));
+}

@@ -2,13 +2,17 @@
 //! folder. The summary and the per-cluster table go to `sequences.json`; the per-spike labels and
 //! the track points and steps, which grow with the run, go to `sequences.npz`; `sequences.png`
 //! draws them. `figure` and `sweep` write the same files through [`analyze_and_write`]. The recipe
-//! (`--recipe torus|authors`, default torus) decides how tracks and counts are made; the summary
-//! names it.
+//! (`--recipe torus|authors|authors-wrap`, default torus; for an E-I run with pulses authors-wrap,
+//! the authors' Fig. 8 analysis) decides how clusters, tracks and counts are made; the summary
+//! names it. For the E sheet of an E-I run with pulses, `sequences.json` also holds the evoked
+//! sequences (`evoked`: probability, reaction time, lifespan; `seqscape_core::analysis::evoked`).
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use seqscape_core::analysis::{DbscanParams, Recipe, SequenceReport, analyze_recipe};
+use seqscape_core::analysis::{
+    DbscanParams, EvokedProtocol, EvokedSummary, Recipe, SequenceReport, analyze_recipe, evoked_sequences,
+};
 use seqscape_core::model::params::show_number;
 
 use crate::error::UserError;
@@ -76,7 +80,7 @@ fn report_arrays(report: &SequenceReport) -> Result<Vec<(&'static str, NpyArray)
 }
 
 /// Analyses spikes in [from_ms, to_ms) by `recipe` and writes `sequences.json`, `sequences.npz` and
-/// `sequences.png` into `dir`.
+/// `sequences.png` into `dir`; with a stimulus `protocol`, also the evoked sequences.
 pub fn analyze_and_write(
     dir: &Path,
     i: &[u32],
@@ -86,9 +90,12 @@ pub fn analyze_and_write(
     recipe: Recipe,
     dbscan: &DbscanParams,
     title: &str,
-) -> Result<SequenceReport, UserError> {
+    protocol: Option<&EvokedProtocol>,
+) -> Result<(SequenceReport, Option<EvokedSummary>), UserError> {
     let report = analyze_recipe(recipe, i, t_ms, n, window.0, window.1, dbscan)?;
-    let json = serde_json::json!({
+    let r = report.spike_range.clone();
+    let evoked = protocol.map(|p| evoked_sequences(&report.labels, &i[r.clone()], &t_ms[r.clone()], n, p));
+    let mut json = serde_json::json!({
         "program": "seqscape",
         "version": env!("CARGO_PKG_VERSION"),
         "n": n,
@@ -101,13 +108,30 @@ pub fn analyze_and_write(
             "step_*": "track steps: cluster, track, t_ms, dx, dy, direction_deg, speed_grid_per_s (displacement / 10 ms), speed_paper_units (displacement / 25 ms)",
         },
     });
+    if let (Some(e), Some(map)) = (&evoked, json.as_object_mut()) {
+        map.insert("evoked".into(), serde_json::to_value(e)?);
+    }
     let arrays = report_arrays(&report)?;
     let named: Vec<(&str, &NpyArray)> = arrays.iter().map(|(k, v)| (*k, v)).collect();
     write_npz(&dir.join("sequences.npz"), &named)?;
     write_bytes_atomic(&dir.join("sequences.json"), serde_json::to_string_pretty(&json)?.as_bytes())?;
-    let r = report.spike_range.clone();
     write_sequences_figure(&report, &i[r.clone()], &t_ms[r], n, title, &dir.join("sequences.png"))?;
-    Ok(report)
+    Ok((report, evoked))
+}
+
+/// One line summarising the evoked sequences.
+pub fn evoked_line(e: &EvokedSummary) -> String {
+    let ms = |v: f64| if v.is_finite() { format!("{v:.1} ms") } else { "-".to_string() };
+    format!(
+        "evoked sequences: {} after {} pulses (probability {:.2}), reaction time mean {} median {}, lifespan mean {} median {}",
+        e.n_evoked,
+        e.pulses,
+        e.evoked_probability,
+        ms(e.reaction_time_ms.mean),
+        ms(e.reaction_time_ms.median),
+        ms(e.lifespan_ms.mean),
+        ms(e.lifespan_ms.median),
+    )
 }
 
 /// One line summarising a report.
@@ -137,6 +161,8 @@ struct RunInfo {
     warmup_ms: f64,
     duration_ms: f64,
     title: String,
+    /// For the E sheet of an E-I run with pulses: the stimulus.
+    protocol: Option<EvokedProtocol>,
 }
 
 fn read_run_info(path: &Path, population: u8) -> Result<RunInfo, UserError> {
@@ -180,12 +206,35 @@ fn read_run_info(path: &Path, population: u8) -> Result<RunInfo, UserError> {
         Some(_) => format!("{title}, E-I network, I"),
         None => title,
     };
-    Ok(RunInfo { n, population, warmup_ms: times[0].1, duration_ms: times[1].1, title })
+    // The stimulus: its onsets and period, around the centre E neuron (n_e / 2, n_e / 2).
+    let onsets: Vec<f64> = value["pulse_onsets_ms"]
+        .as_array()
+        .map_or(Vec::new(), |v| v.iter().filter_map(serde_json::Value::as_f64).collect());
+    let protocol = if population == Some(0) && !onsets.is_empty() {
+        let stimulus = &value["stimulus"];
+        let period = stimulus["duration_ms"].as_f64().zip(stimulus["pause_ms"].as_f64()).map(|(a, b)| a + b);
+        let period = period.filter(|p| p.is_finite() && *p > 0.0).ok_or_else(|| {
+            UserError(format!(
+                "'{}' has pulse onsets but no stimulus duration_ms and pause_ms (a positive period); {fix}",
+                path.display()
+            ))
+        })?;
+        if onsets.iter().any(|t| !t.is_finite()) || onsets.windows(2).any(|w| w[1] < w[0]) {
+            return Err(UserError(format!(
+                "invalid pulse_onsets_ms in '{}': expected ascending times; {fix}",
+                path.display()
+            )));
+        }
+        let c = (n / 2) as u32;
+        Some(EvokedProtocol::new(onsets, period, c, c))
+    } else {
+        None
+    };
+    Ok(RunInfo { n, population, warmup_ms: times[0].1, duration_ms: times[1].1, title, protocol })
 }
 
 /// Runs `seqscape analyze`.
 pub fn analyze(args: AnalyzeArgs) -> Result<(), UserError> {
-    let (recipe, dbscan) = args.dbscan.params(Recipe::Torus, DEFAULT_EPS)?;
     let dir = &args.dir;
     let params_path = dir.join("params.json");
     let spikes_path = dir.join("spikes.npz");
@@ -200,6 +249,9 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), UserError> {
         _ => 0,
     };
     let info = read_run_info(&params_path, wanted)?;
+    // A stimulated E-I run is analysed as the authors' Fig. 8 unless a recipe is given.
+    let default_recipe = if info.protocol.is_some() { Recipe::AuthorsWrap } else { Recipe::Torus };
+    let (recipe, dbscan) = args.dbscan.params(default_recipe, DEFAULT_EPS)?;
     if args.population.is_some() && info.population.is_none() {
         return Err(UserError(format!(
             "invalid --population for '{}': it is a run of the I network; --population applies to runs of \
@@ -263,7 +315,11 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), UserError> {
             info.n
         )));
     }
-    let report = analyze_and_write(dir, &i, &t, info.n, (from, to), recipe, &dbscan, &info.title)?;
+    let (report, evoked) =
+        analyze_and_write(dir, &i, &t, info.n, (from, to), recipe, &dbscan, &info.title, info.protocol.as_ref())?;
     eprintln!("{}: {}", dir.display(), summary_line(&report));
+    if let Some(e) = &evoked {
+        eprintln!("{}: {}", dir.display(), evoked_line(e));
+    }
     Ok(())
 }

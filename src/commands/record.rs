@@ -1,6 +1,9 @@
 //! `seqscape record`: a video of the activity without a window. The simulation runs headless
 //! through the core's [`Runner`] (the one every batch command uses); after the warm-up, every `ms_per_frame` of simulated time one
-//! frame is drawn from `ActivityBins.trace` (the colour map and arrows the window shows).
+//! frame is drawn from `ActivityBins.trace` (the colour map and arrows the window shows). With
+//! `--network ei` the E-I network runs as a batch and its E sheet is replayed: the same trace (each
+//! spike adds 1, decaying with 25 ms) drawn on the E grid with the E→E landscape; `--pulses` makes
+//! the stimulus-evoked sequences visible.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -8,8 +11,13 @@ use std::time::Instant;
 use clap::Args;
 use seqscape_core::analysis::linker::{TRAIL_DRAW_MS, Tracking, smoothed_trail};
 use seqscape_core::analysis::live::split_trail;
+use seqscape_core::model::LandscapeKind;
+use seqscape_core::model::ei::Population;
+use seqscape_core::model::landscape::Landscape;
 use seqscape_core::model::params::show_number;
 use seqscape_core::sim::{ActivityBins, Runner, SimConnectivity};
+
+use crate::commands::ei::{NetworkArgs, simulate_ei};
 
 use crate::error::UserError;
 use crate::options::{ModelArgs, landscape};
@@ -26,6 +34,8 @@ pub struct RecordArgs {
     pub landscape: Option<String>,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub network: NetworkArgs,
     /// Simulated seconds to record after the warm-up.
     #[arg(long, allow_negative_numbers = true)]
     pub seconds: f64,
@@ -209,61 +219,156 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
     }
     let size = args.size.as_deref().map(parse_size).transpose()?;
     let landscape = args.landscape.as_deref().map(landscape).transpose()?;
-    let mut params = args.model.params_for(landscape)?;
     let threads = args.model.threads();
-    check_video_target(&args.out).map_err(UserError)?;
-    params.duration_ms = args.seconds * 1000.0;
-
     let t0 = Instant::now();
-    let mut runner = Runner::new(params.clone(), threads)?;
-    runner.set_record(false);
-    runner.set_stop_at_end(false);
-    runner.warm_up();
-    let tick_ms = runner.tick_ms();
-    let ticks_per_frame = (args.ms_per_frame / tick_ms).round().max(1.0) as u64;
-    let frames = ((args.seconds * 1000.0) / (ticks_per_frame as f64 * tick_ms)).round().max(1.0) as usize;
+    let (mut source, n, caption, warmup_ms) = if args.network.is_ei() {
+        let mut params = args.network.ei_params(&args.model, landscape.unwrap_or(LandscapeKind::Perlin))?;
+        params.duration_ms = args.seconds * 1000.0;
+        params.validate()?;
+        check_video_target(&args.out).map_err(UserError)?;
+        let run = simulate_ei(params, threads, "record ei")?;
+        let p = &run.params;
+        let n = p.n_e;
+        let caption = format!("seqscape · E-I network, E sheet · {}", p.landscape);
+        let warmup_ms = p.warmup_ms;
+        let e: Vec<usize> = (0..run.i.len()).filter(|&k| run.pop[k] == Population::E.code()).collect();
+        let replay = Replay {
+            ids: e.iter().map(|&k| run.i[k]).collect(),
+            t_ms: e.iter().map(|&k| run.t_ms[k]).collect(),
+            next: 0,
+            t_now: warmup_ms,
+            trace: vec![0.0; n * n],
+            landscape: Landscape { n, direction: run.landscape.clone() },
+        };
+        (Source::Ei(Box::new(replay)), n, caption, warmup_ms)
+    } else {
+        args.network.check_i_only()?;
+        let mut params = args.model.params_for(landscape)?;
+        check_video_target(&args.out).map_err(UserError)?;
+        params.duration_ms = args.seconds * 1000.0;
+        let mut runner = Runner::new(params.clone(), threads)?;
+        runner.set_record(false);
+        runner.set_stop_at_end(false);
+        runner.warm_up();
+        let landscape = runner.world().resource::<SimConnectivity>().landscape.clone();
+        let caption = format!("seqscape · {} · {}", params.landscape, params.preset);
+        (Source::I { runner: Box::new(runner), landscape }, params.n, caption, params.warmup_ms)
+    };
+    let frame_ms = source.frame_ms(args.ms_per_frame);
+    let frames = ((args.seconds * 1000.0) / frame_ms).round().max(1.0) as usize;
 
-    let mut renderer = FrameRenderer::new(params.n, colormap, args.arrows);
+    let mut renderer = FrameRenderer::new(n, colormap, args.arrows);
     let (sw, sh) = renderer.size();
     let composed = args.trails || args.caption || args.tiled || args.zoom != 1.0 || size.is_some();
     let mut view = composed.then(|| View {
         tiled: args.tiled,
         zoom: args.zoom,
         size: size.unwrap_or(if args.tiled { (sw * 3 / 2, sh * 3 / 2) } else { (sw, sh) }),
-        trails: args.trails.then(|| Tracking::new(params.n)),
-        caption: args.caption.then(|| format!("seqscape · {} · {}", params.landscape, params.preset)),
+        trails: args.trails.then(|| Tracking::new(n)),
+        caption: args.caption.then_some(caption),
     });
     let (w, h) = view.as_ref().map_or((sw, sh), |v| v.size);
     let palette = (!composed).then(|| renderer.palette().to_vec());
     let mut video = VideoWriter::open(&args.out, w, h, args.fps as f32, palette.as_deref()).map_err(UserError)?;
-    let landscape = runner.world().resource::<SimConnectivity>().landscape.clone();
     for _ in 0..frames {
-        runner.tick(ticks_per_frame);
-        let t_now = runner.t_ms();
-        let trace = &runner.world().resource::<ActivityBins>().trace;
+        let t_now = source.advance(frame_ms);
+        let (trace, landscape) = source.frame();
         match view.as_mut() {
             None => {
-                let frame = renderer.render_indices(trace, Some(&landscape));
+                let frame = renderer.render_indices(trace, Some(landscape));
                 video.push_indexed(&frame, renderer.palette()).map_err(UserError)?;
             }
             Some(v) => {
                 if let Some(tracking) = v.trails.as_mut() {
                     tracking.update(trace, t_now);
                 }
-                let sheet = renderer.render(trace, Some(&landscape));
-                let frame = v.compose(&sheet, params.n, t_now)?;
+                let sheet = renderer.render(trace, Some(landscape));
+                let frame = v.compose(&sheet, n, t_now)?;
                 video.push_rgba(&frame.rgba).map_err(UserError)?;
             }
         }
     }
-    let t_ms = runner.t_ms();
+    let t_ms = source.t_ms();
     let path = video.finish().map_err(UserError)?;
     eprintln!(
         "wrote {} ({frames} frames of {w}×{h}, {:.0} ms to {:.0} ms simulated) in {:.1} s",
         path.display(),
-        params.warmup_ms,
+        warmup_ms,
         t_ms,
         t0.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Where the frames come from: the I network stepped live, or a replay of an E-I run's E sheet.
+enum Source {
+    I { runner: Box<Runner>, landscape: Landscape },
+    Ei(Box<Replay>),
+}
+
+/// The E spikes of an E-I run, replayed into a decaying trace.
+struct Replay {
+    ids: Vec<u32>,
+    t_ms: Vec<f64>,
+    next: usize,
+    t_now: f64,
+    trace: Vec<f32>,
+    landscape: Landscape,
+}
+
+/// Decay time of the replayed trace, ms (the window's `ActivityBins`).
+const TRACE_DECAY_MS: f64 = 25.0;
+
+impl Source {
+    /// The simulated time between frames nearest `wanted_ms`.
+    fn frame_ms(&self, wanted_ms: f64) -> f64 {
+        match self {
+            Source::I { runner, .. } => {
+                let tick = runner.tick_ms();
+                (wanted_ms / tick).round().max(1.0) * tick
+            }
+            Source::Ei(_) => wanted_ms,
+        }
+    }
+
+    /// Advances by `ms` and returns the simulated time.
+    fn advance(&mut self, ms: f64) -> f64 {
+        match self {
+            Source::I { runner, .. } => {
+                runner.tick((ms / runner.tick_ms()).round().max(1.0) as u64);
+                runner.t_ms()
+            }
+            Source::Ei(r) => {
+                let end = r.t_now + ms;
+                let k = (-(ms / TRACE_DECAY_MS)).exp() as f32;
+                r.trace.iter_mut().for_each(|v| *v *= k);
+                while r.next < r.t_ms.len() && r.t_ms[r.next] <= end {
+                    let (id, t) = (r.ids[r.next] as usize, r.t_ms[r.next]);
+                    if t > r.t_now
+                        && let Some(v) = r.trace.get_mut(id)
+                    {
+                        *v += (-((end - t) / TRACE_DECAY_MS)).exp() as f32;
+                    }
+                    r.next += 1;
+                }
+                r.t_now = end;
+                end
+            }
+        }
+    }
+
+    fn t_ms(&self) -> f64 {
+        match self {
+            Source::I { runner, .. } => runner.t_ms(),
+            Source::Ei(r) => r.t_now,
+        }
+    }
+
+    /// The trace to draw and the landscape under it.
+    fn frame(&self) -> (&[f32], &Landscape) {
+        match self {
+            Source::I { runner, landscape } => (&runner.world().resource::<ActivityBins>().trace, landscape),
+            Source::Ei(r) => (&r.trace, &r.landscape),
+        }
+    }
 }

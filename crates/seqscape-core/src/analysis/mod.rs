@@ -7,11 +7,13 @@
 //! * offline, from recorded spikes: [`dbscan`] groups spikes into clusters in
 //!   (time, x, y) space and [`sequences`] turns every cluster into a sequence
 //!   with centroid tracks, speeds and directions, plus a population
-//!   [`SequenceSummary`], by one of two [`Recipe`]s (ours on the torus, or
-//!   the authors' `identify_vectors`);
+//!   [`SequenceSummary`], by one of three [`Recipe`]s (ours on the torus, the
+//!   authors' `identify_vectors`, or the same after their wrap-merged DBSCAN,
+//!   [`wrap_merge`], of the E-I network's Fig. 8);
 //! * online, from an activity map: [`live::BumpTracker`] finds bumps in every
 //!   frame and links them into tracks for display.
 //!
+//! [`evoked`] picks the stimulus-evoked sequences of Fig. 8 from the clusters.
 //! [`rates`] turns recorded spikes into firing rates; [`testing`] generates
 //! synthetic spike trains for tests.
 //!
@@ -20,11 +22,13 @@
 //! ms, sorted by time.
 
 pub mod dbscan;
+pub mod evoked;
 pub mod linker;
 pub mod live;
 pub mod rates;
 pub mod sequences;
 pub mod testing;
+pub mod wrap_merge;
 
 use crate::model::params::show_number;
 use std::fmt;
@@ -33,6 +37,7 @@ use std::fmt;
 pub const MAX_WINDOW_MS: f64 = 1.0e7;
 
 pub use dbscan::{DbscanOutput, DbscanParams, MAX_GRID_CELLS_PER_AXIS, dbscan, dbscan_detailed};
+pub use evoked::{EvokedCluster, EvokedProtocol, EvokedSummary, MeanMedian, evoked_sequences};
 pub use live::{Bump, BumpTracker, BumpTrackerParams, Track, TrailPoint, split_trail};
 pub use rates::{rate_frames, rates_hz};
 pub use sequences::{

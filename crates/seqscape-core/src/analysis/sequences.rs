@@ -1,4 +1,4 @@
-//! Sequences: spike clusters with centroid tracks, speeds and directions, by one of two recipes.
+//! Sequences: spike clusters with centroid tracks, speeds and directions, by one of three recipes.
 //!
 //! [`analyze`] selects the spikes of a time window, clusters them with [`dbscan`](super::dbscan)
 //! on points `(t / td, x, y)` and describes every cluster (a *sequence* in the sense of Spreizer et
@@ -28,8 +28,12 @@
 //!   `to_ms − 1 s`. Their direction change is the raw difference of successive angles, which
 //!   drops changes across ±180° from their histogram; here every change is wrapped to
 //!   `(−180, 180]`.
+//! * [`Recipe::AuthorsWrap`]: the authors' Fig. 8 analysis of the E-I network: their wrap-merged
+//!   DBSCAN ([`detect_wrap`](super::wrap_merge::detect_wrap), two unwrapped passes, the second on
+//!   ids moved by half the sheet, labels merged), then tracks and counts as [`Recipe::Authors`]
+//!   (a merged cluster that crosses an edge gets a centroid jump there, as in their recipe).
 //!
-//! Both recipes report the same [`SequenceSummary`]; it names its recipe.
+//! All recipes report the same [`SequenceSummary`]; it names its recipe.
 
 use std::collections::HashMap;
 use std::f64::consts::TAU;
@@ -38,6 +42,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::dbscan::{DbscanParams, dbscan_detailed};
+use super::wrap_merge::detect_wrap;
 use super::{AnalysisError, MAX_WINDOW_MS, check_spikes, circular_mean, finite_or_null, min_image};
 
 /// Length of the windows in which a cluster's centroid is measured.
@@ -78,25 +83,34 @@ pub const MAX_LINK_GRID: f64 = 6.0;
 
 /// How sequences are tracked and counted; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Recipe {
     /// Wrapped DBSCAN, core spikes, one track per spatially separate group.
     #[default]
     Torus,
     /// The authors' `identify_vectors`: DBSCAN without wrap, all spikes, one centroid per window.
     Authors,
+    /// The authors' `detect_wrap` (Fig. 8): two unwrapped DBSCAN passes merged across the edges,
+    /// then tracks and counts as [`Recipe::Authors`].
+    AuthorsWrap,
 }
 
 impl Recipe {
-    /// Both recipes.
-    pub const ALL: [Recipe; 2] = [Recipe::Torus, Recipe::Authors];
+    /// Every recipe.
+    pub const ALL: [Recipe; 3] = [Recipe::Torus, Recipe::Authors, Recipe::AuthorsWrap];
 
-    /// The recipe's name (`torus`, `authors`).
+    /// The recipe's name (`torus`, `authors`, `authors-wrap`).
     pub fn name(self) -> &'static str {
         match self {
             Recipe::Torus => "torus",
             Recipe::Authors => "authors",
+            Recipe::AuthorsWrap => "authors-wrap",
         }
+    }
+
+    /// Whether tracks and counts follow the authors' `identify_vectors`.
+    pub fn is_authors(self) -> bool {
+        matches!(self, Recipe::Authors | Recipe::AuthorsWrap)
     }
 }
 
@@ -310,7 +324,8 @@ pub fn analyze(
 /// Detects and measures the sequences among the spikes in `[from_ms, to_ms)` by `recipe`.
 ///
 /// `i` and `t_ms` are parallel slices sorted by time; `n` is the side of the torus. The authors'
-/// recipe never wraps (`params.wrap` is ignored). Returns an error for invalid parameters, bad
+/// recipes never wrap DBSCAN's distances (`params.wrap` is ignored; `authors-wrap` merges two
+/// unwrapped passes instead). Returns an error for invalid parameters, bad
 /// spike data or an empty window.
 pub fn analyze_recipe(
     recipe: Recipe,
@@ -339,7 +354,10 @@ pub fn analyze_recipe(
         return Err(AnalysisError::NoSpikesInWindow { from_ms, to_ms });
     }
     let (ids, times) = (&i[start..end], &t_ms[start..end]);
-    let out = dbscan_detailed(ids, times, n, params)?;
+    let out = match recipe {
+        Recipe::AuthorsWrap => detect_wrap(ids, times, n, params)?,
+        _ => dbscan_detailed(ids, times, n, params)?,
+    };
     let (labels, core) = (out.labels, out.core);
     let n_clusters = out.n_clusters;
 
@@ -386,7 +404,7 @@ pub fn analyze_recipe(
                 let core_members: Vec<usize> = m.iter().copied().filter(|&k| core[k]).collect();
                 torus_track(c, &core_members, ids, times, &geometry)
             }
-            Recipe::Authors => authors_track(c, m, ids, times, n),
+            Recipe::Authors | Recipe::AuthorsWrap => authors_track(c, m, ids, times, n),
         };
         let mut speeds: Vec<f64> = track.steps.iter().map(|s| s.speed_grid_per_s).collect();
         let dirs: Vec<(f64, f64)> = track.steps.iter().map(|s| (s.direction_deg, s.displacement)).collect();
@@ -415,7 +433,7 @@ pub fn analyze_recipe(
     let mut lifetimes: Vec<f64> = clusters.iter().map(|c| c.lifetime_ms).collect();
     let per_window = match recipe {
         Recipe::Torus => sequences_per_window(&labels, times, n_clusters, from_ms, to_ms),
-        Recipe::Authors => authors_sequences_per_window(&tracks, from_ms, to_ms),
+        Recipe::Authors | Recipe::AuthorsWrap => authors_sequences_per_window(&tracks, from_ms, to_ms),
     };
     let mut abs_changes: Vec<f64> = direction_changes.iter().map(|d: &f64| d.abs()).collect();
     let duration_s = (to_ms - from_ms) / 1000.0;
@@ -711,7 +729,7 @@ fn direction_changes_deg(recipe: Recipe, steps: &[TrackStep]) -> Vec<f64> {
     steps
         .windows(2)
         .filter(|w| w[0].track == w[1].track)
-        .filter(|w| recipe == Recipe::Authors || (w[1].t_ms - w[0].t_ms - TRACK_STEP_MS).abs() < 1e-6 * TRACK_STEP_MS)
+        .filter(|w| recipe.is_authors() || (w[1].t_ms - w[0].t_ms - TRACK_STEP_MS).abs() < 1e-6 * TRACK_STEP_MS)
         .map(|w| signed_angle_deg(w[1].direction_deg - w[0].direction_deg))
         .collect()
 }
@@ -1191,6 +1209,19 @@ mod tests {
         let r = analyze_recipe(Recipe::Authors, &i, &t, N, 0.0, 100.0, &p).unwrap();
         assert_eq!(r.summary.n_clusters, 1);
         assert!(r.tracks[0].points.is_empty() && r.summary.n_tracks == 0);
+    }
+
+    #[test]
+    fn authors_wrap_recipe_merges_a_bump_cut_by_the_edge() {
+        let bump =
+            Bump { x0: 85.0, y0: 50.0, speed_grid_per_s: 150.0, direction_deg: 0.0, start_ms: 0.0, end_ms: 300.0 };
+        let (i, t) = synthesize(&[bump], 300, 0.2, 0.0, 10);
+        let p = DbscanParams::default();
+        assert_eq!(analyze_recipe(Recipe::Authors, &i, &t, N, 0.0, 300.0, &p).unwrap().summary.n_clusters, 2);
+        let merged = analyze_recipe(Recipe::AuthorsWrap, &i, &t, N, 0.0, 300.0, &p).unwrap();
+        assert_eq!((merged.summary.recipe, merged.summary.n_clusters), (Recipe::AuthorsWrap, 1));
+        assert!(!merged.summary.dbscan.wrap);
+        assert_eq!(merged.clusters[0].n_spikes, merged.labels.iter().filter(|&&l| l == 0).count());
     }
 
     #[test]
