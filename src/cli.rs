@@ -28,7 +28,8 @@ pub enum Command {
     Record(commands::record::RecordArgs),
     /// Detect and track sequences in a run folder (DBSCAN on spikes as points (t/td, x, y)).
     Analyze(commands::analyze::AnalyzeArgs),
-    /// The paper's sweeps: shift R (Fig. 5) or Perlin size (Fig. 6), with sequence statistics.
+    /// The paper's sweeps: shift R (Fig. 5), Perlin size (Fig. 6) or the E-I background (Fig. 8), with
+    /// sequence statistics.
     Sweep(commands::sweep::SweepArgs),
     /// Write the network for another engine: 'export nest' (network.npz and a PyNEST 3 script).
     Export(commands::export::ExportArgs),
