@@ -431,6 +431,20 @@ mod tests {
     use seqscape_core::model::{LandscapeKind, Params, Preset};
 
     #[test]
+    fn a_fast_stroke_is_covered_without_gaps() {
+        let (from, to, radius) = (Vec2::new(2.0, 3.0), Vec2::new(40.0, 20.0), 3.0);
+        let points = stroke_points(from, to, radius);
+        assert_eq!(*points.last().unwrap(), to);
+        // Every point of the segment lies within the radius of a painted point.
+        for k in 0..=200 {
+            let q = from.lerp(to, k as f32 / 200.0);
+            let nearest = points.iter().chain([&from]).map(|p| p.distance(q)).fold(f32::MAX, f32::min);
+            assert!(nearest <= radius * 0.5 + 1e-3, "a gap at {q}: {nearest}");
+        }
+        assert_eq!(stroke_points(to, to, radius), vec![to]);
+    }
+
+    #[test]
     fn painting_sets_directions_on_the_torus_and_redraws_their_connections() {
         let p = Params::new(Preset::Paper, LandscapeKind::Homogeneous, 5).unwrap();
         let pool = thread_pool(2);
