@@ -21,18 +21,19 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Default, Reflect, GizmoConfigGroup)]
 pub struct ArrowGizmos;
 
-/// The arrows' colour: white (outside the perceptual colour maps), mostly transparent.
-pub const ARROW_COLOR: Color = Color::srgba(1.0, 1.0, 1.0, 0.38);
+/// The arrows' colour: white (outside the perceptual colour maps), half transparent.
+pub const ARROW_COLOR: Color = Color::srgba(1.0, 1.0, 1.0, 0.5);
 
 /// Arrow length as a fraction of the block side.
 pub const ARROW_FRACTION: f32 = 0.6;
 
-/// The block side for arrows about `target` cells apart on an `n`-cell sheet: the smallest divisor
-/// of `n` from `target` up to twice `target`, else `target` (clamped to 1..=n).
+/// The block side for arrows about `target` cells apart on an `n`-cell sheet: the divisor of `n`
+/// nearest to `target` between ¾ and 1½ times it, else `target` (clamped to 1..=n).
 pub fn block_side(n: usize, target: usize) -> usize {
     let n = n.max(1);
     let target = target.clamp(1, n);
-    (target..=(2 * target).min(n)).find(|k| n.is_multiple_of(*k)).unwrap_or(target)
+    let (lo, hi) = ((target * 3).div_ceil(4).max(1), (target * 3 / 2).min(n));
+    (lo..=hi).filter(|k| n.is_multiple_of(*k)).min_by_key(|&k| k.abs_diff(target)).unwrap_or(target)
 }
 
 fn configure(mut store: ResMut<GizmoConfigStore>) {
@@ -87,10 +88,10 @@ mod tests {
 
     #[test]
     fn blocks_divide_the_sheet_where_they_can() {
-        assert_eq!(block_side(120, 7), 8);
-        assert_eq!(block_side(120, 21), 24);
+        assert_eq!(block_side(120, 7), 6);
+        assert_eq!(block_side(120, 21), 20);
         assert_eq!(block_side(100, 3), 4);
-        assert_eq!(block_side(100, 30), 50);
+        assert_eq!(block_side(50, 6), 5);
         // A prime side has no divisor near the target: the target itself.
         assert_eq!(block_side(97, 10), 10);
         assert_eq!(block_side(50, 500), 50);
@@ -98,7 +99,7 @@ mod tests {
         for n in [20, 50, 97, 100, 120, 300] {
             for t in 1..=n {
                 let k = block_side(n, t);
-                assert!(k >= t.min(n) && k <= 2 * t.max(1), "n {n}, target {t}: {k}");
+                assert!(4 * k >= 3 * t && 2 * k <= 3 * t, "n {n}, target {t}: {k}");
             }
         }
     }
