@@ -365,7 +365,7 @@ fn record_writes_mp4_with_ffmpeg() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.len() > 1000 && &bytes[4..8] == b"ftyp", "not an MP4 file");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
     assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
 }
 
@@ -421,7 +421,7 @@ fn bad_input_gives_one_line_exit_2_and_writes_nothing() {
     fails_with_one_line(&["app", "--preset", playground.to_str().unwrap(), "--scale-down", "3"], &[], "scale_down");
     fails_with_one_line(&["app", "--scale-down", "2"], &["DISPLAY", "WAYLAND_DISPLAY"], "seqscape record");
     fails_with_one_line(&[], &["DISPLAY", "WAYLAND_DISPLAY"], "seqscape figure");
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
     assert!(left.is_empty(), "bad input wrote {left:?}");
 }
 
@@ -547,9 +547,9 @@ fn drive_every_control(args: &[&str]) {
     let log = dir.join("app.log");
     let mut app = Command::new(env!("CARGO_BIN_EXE_seqscape"))
         .args(args)
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("DISPLAY", &x.display)
-        .env("XDG_RUNTIME_DIR", &dir)
+        .env("XDG_RUNTIME_DIR", dir)
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -607,9 +607,9 @@ fn stopping_a_recording_with_the_panel_neither_freezes_nor_overwrites() {
     let log = dir.join("app.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_seqscape"))
         .args(["app", "--scale-down", "2", "--threads", "1", "--record", "--record-panel"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("DISPLAY", &x.display)
-        .env("XDG_RUNTIME_DIR", &dir)
+        .env("XDG_RUNTIME_DIR", dir)
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()

@@ -222,7 +222,7 @@ mod tests {
     fn a_click_makes_the_e_neurons_around_it_fire() {
         let p = quiet(LandscapeKind::Symmetric);
         let n = p.n_e;
-        let warm = (p.warmup_steps() / 10) as u64;
+        let warm = p.warmup_steps() / 10;
         let mut a = app(p, 1);
         run_ticks(a.world_mut(), warm + 100);
         a.world_mut().resource_mut::<SpikeRecord>().i.clear();
