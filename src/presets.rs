@@ -3,9 +3,14 @@
 //! A file may hold only some keys: `preset`, `landscape` and `scale_down` pick the base
 //! ([`Params::new`]), every other key overrides the base's value. The window saves complete files;
 //! `--preset FILE` and the window's "Load" read both kinds.
+//!
+//! `network = "ei"` makes a file an E-I preset: its other keys are those of [`EiParams`]
+//! (`landscape`, `scale_down`, `mu_e_pa`, `sigma_e_pa`, `mu_i_pa`, `sigma_i_pa`, a `[stimulus]`
+//! table, …), each overriding the authors' E-I network ([`EiParams::new`]).
 
 use std::path::Path;
 
+use seqscape_core::model::ei::EiParams;
 use seqscape_core::model::{LandscapeKind, ParamError, Params, Preset};
 
 use crate::output::atomic::write_bytes_atomic;
@@ -21,12 +26,100 @@ pub fn to_toml(p: &Params) -> Result<String, String> {
     Ok(format!("# seqscape preset: the parameters of one network (see `seqscape --help`).\n{body}"))
 }
 
-/// Parses a (possibly partial) preset; `origin` names the source in errors.
-pub fn from_toml(text: &str, origin: &str) -> Result<Params, String> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
+/// The network of a preset: the I network's parameters or the E-I network's.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Model {
+    I(Params),
+    Ei(EiParams),
+}
+
+fn parse_table(text: &str, origin: &str) -> Result<toml::Table, String> {
+    toml::from_str(text).map_err(|e| {
         let msg = e.message().to_string();
         format!("{origin} is not a valid preset file: {msg}")
-    })?;
+    })
+}
+
+/// Removes the `network` key; whether it names the E-I network.
+fn take_network(table: &mut toml::Table, origin: &str) -> Result<bool, String> {
+    match table.remove("network") {
+        None => Ok(false),
+        Some(toml::Value::String(s)) if s.eq_ignore_ascii_case("i") => Ok(false),
+        Some(toml::Value::String(s)) if s.eq_ignore_ascii_case("ei") => Ok(true),
+        Some(v) => Err(format!("{origin}: invalid network {v}: expected \"i\" or \"ei\"")),
+    }
+}
+
+/// Parses a (possibly partial) preset of either network.
+pub fn model_from_toml(text: &str, origin: &str) -> Result<Model, String> {
+    let mut table = parse_table(text, origin)?;
+    if take_network(&mut table, origin)? {
+        ei_from_table(table, origin).map(Model::Ei)
+    } else {
+        from_toml(text, origin).map(Model::I)
+    }
+}
+
+/// Reads a preset file of either network.
+pub fn load_model(path: &Path) -> Result<Model, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {}: {e}", path.display()))?;
+    model_from_toml(&text, &path.display().to_string())
+}
+
+fn ei_from_table(table: toml::Table, origin: &str) -> Result<EiParams, String> {
+    let landscape = match table.get("landscape") {
+        None => LandscapeKind::Perlin,
+        Some(toml::Value::String(name)) => LandscapeKind::from_name(name).map_err(|e| format!("{origin}: {e}"))?,
+        Some(v) => return Err(format!("{origin}: 'landscape' must be a string, not {v}")),
+    };
+    let scale_down = match table.get("scale_down") {
+        None => 1,
+        Some(toml::Value::Integer(s)) if (1..=5).contains(s) => *s as u32,
+        Some(v) => return Err(format!("{origin}: invalid scale_down '{v}': expected an integer from 1 to 5")),
+    };
+    let base = EiParams::new(landscape, scale_down).map_err(|e| format!("{origin}: {e}"))?;
+    let mut merged =
+        toml::Table::try_from(&base).map_err(|e| format!("cannot represent the parameters as TOML: {e}"))?;
+    for (key, value) in table {
+        match (merged.get_mut(&key), value) {
+            (None, _) => {
+                let known: Vec<&str> = merged.keys().map(String::as_str).collect();
+                return Err(format!("{origin}: unknown key '{key}' (known keys: network, {})", known.join(", ")));
+            }
+            // A partial [stimulus] table overrides only the keys it holds.
+            (Some(toml::Value::Table(old)), toml::Value::Table(new)) => old.extend(new),
+            (Some(slot), value) => *slot = value,
+        }
+    }
+    let p: EiParams = merged.try_into().map_err(|e: toml::de::Error| format!("{origin}: {}", e.message()))?;
+    p.validate().map_err(|e| format!("{origin}: {e}"))?;
+    Ok(p)
+}
+
+/// The E-I parameters as a complete TOML document (`network = "ei"` first).
+pub fn ei_to_toml(p: &EiParams) -> Result<String, String> {
+    let body = toml::to_string(p).map_err(|e| format!("cannot write the parameters as TOML: {e}"))?;
+    Ok(format!(
+        "# seqscape preset: the parameters of one E-I network (see `seqscape --help`).\nnetwork = \"ei\"\n{body}"
+    ))
+}
+
+/// Writes a complete preset file of either network (atomically).
+pub fn save_model(model: &Model, path: &Path) -> Result<(), String> {
+    let text = match model {
+        Model::I(p) => to_toml(p)?,
+        Model::Ei(p) => ei_to_toml(p)?,
+    };
+    write_bytes_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// Parses a (possibly partial) preset of the I network; `origin` names the source in errors.
+pub fn from_toml(text: &str, origin: &str) -> Result<Params, String> {
+    let mut table = parse_table(text, origin)?;
+    if take_network(&mut table, origin)? {
+        return Err(format!("{origin} is an E-I preset (network = \"ei\"): expected an I-network preset here"));
+    }
     let text_of = |key: &str| -> Result<Option<String>, String> {
         match table.get(key) {
             None => Ok(None),
@@ -84,7 +177,8 @@ pub fn load_at_scale(path: &Path, scale_down: Option<u32>) -> Result<Params, Str
     };
     let origin = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {origin}: {e}"))?;
-    let table: toml::Table = toml::from_str(&text).map_err(|e| format!("{origin}: {}", e.message()))?;
+    let mut table: toml::Table = toml::from_str(&text).map_err(|e| format!("{origin}: {}", e.message()))?;
+    table.remove("network");
     let preset_base = Params::new(base.preset, base.landscape, base.scale_down).map_err(|e| e.to_string())?;
     let own = |key: &str, file: f64, preset: f64| table.contains_key(key) && file != preset;
     let custom: Vec<&str> = [
@@ -181,6 +275,34 @@ mod tests {
         assert!(from_toml("tau_s_ms = -1.0", "f").unwrap_err().contains("tau_s"));
         assert!(from_toml("landscape = \"flat\"", "f").unwrap_err().contains("perlin"));
         assert!(from_toml("[[[", "f").unwrap_err().contains("not a valid preset"));
+    }
+
+    #[test]
+    fn an_ei_preset_reads_back_equal_and_a_partial_one_starts_from_the_authors_network() {
+        let mut p = EiParams::new(LandscapeKind::Homogeneous, 2).unwrap();
+        p.mu_e_pa = 120.0;
+        p.stimulus.amplitude_pa = 800.0;
+        let text = ei_to_toml(&p).unwrap();
+        assert_eq!(model_from_toml(&text, "t").unwrap(), Model::Ei(p));
+        let q = model_from_toml("network = \"ei\"\nmu_i_pa = 50.0\n[stimulus]\nduration_ms = 20.0\n", "t").unwrap();
+        let Model::Ei(q) = q else { panic!("an E-I preset") };
+        let base = EiParams::new(LandscapeKind::Perlin, 1).unwrap();
+        assert_eq!((q.n_e, q.mu_e_pa, q.mu_i_pa), (base.n_e, base.mu_e_pa, 50.0));
+        assert_eq!((q.stimulus.duration_ms, q.stimulus.amplitude_pa), (20.0, base.stimulus.amplitude_pa));
+        assert!(model_from_toml("network = \"x\"", "f").unwrap_err().contains("\"ei\""));
+        assert!(model_from_toml("network = \"ei\"\nmu_pa = 1.0", "f").unwrap_err().contains("unknown key 'mu_pa'"));
+        assert!(from_toml("network = \"ei\"", "f").unwrap_err().contains("E-I preset"));
+        assert!(matches!(model_from_toml("network = \"i\"\nmu_pa = 600.0", "f"), Ok(Model::I(p)) if p.mu_pa == 600.0));
+    }
+
+    #[test]
+    fn the_shipped_presets_load() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/presets");
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        assert!(files.iter().any(|f| f.ends_with("playground.toml")));
+        for f in files {
+            load_model(&f).unwrap_or_else(|e| panic!("{e}"));
+        }
     }
 
     #[test]

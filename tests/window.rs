@@ -13,11 +13,9 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_seqscape"))
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("seqscape-window-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A folder of the test's own, removed when it is dropped, also when the test fails.
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("seqscape-window-test-{name}-")).tempdir().unwrap()
 }
 
 fn on_path(program: &str) -> bool {
@@ -87,7 +85,8 @@ fn is_panel_fill(c: [u8; 3]) -> bool {
 
 #[test]
 fn the_window_shows_activity_arrows_and_the_panel() {
-    let dir = scratch("shot");
+    let scratch_dir = scratch("shot");
+    let dir = scratch_dir.path();
     let with = dir.join("with-arrows.png");
     let without = dir.join("without-arrows.png");
     // An existing file is never overwritten: the recording gets the next free number.
@@ -204,7 +203,8 @@ fn best_period(frame: &[u8], w: usize, region: (usize, usize, usize, usize), alo
 
 #[test]
 fn recording_with_the_panel_captures_the_whole_window_and_the_tiling() {
-    let dir = scratch("record-panel");
+    let scratch_dir = scratch("record-panel");
+    let dir = scratch_dir.path();
     let gif = dir.join("x.gif");
     // The judged command: full scale, 300 frames, recording with the panel from the start.
     let args = ["app", "--frames", "300", "--record", "--record-panel", "--record-to", gif.to_str().unwrap()];
@@ -282,7 +282,8 @@ fn decode_gif(path: &Path) -> (u16, u16, Vec<Vec<u8>>) {
 
 #[test]
 fn record_writes_gif_frames_in_the_colour_map_with_arrows() {
-    let dir = scratch("gif");
+    let scratch_dir = scratch("gif");
+    let dir = scratch_dir.path();
     let with = dir.join("a.gif");
     let out = bin()
         .args([
@@ -354,7 +355,8 @@ fn record_writes_gif_frames_in_the_colour_map_with_arrows() {
 #[test]
 fn record_writes_mp4_with_ffmpeg() {
     assert!(on_path("ffmpeg"), "ffmpeg is missing: scripts/test.sh installs it (apt-get install ffmpeg)");
-    let dir = scratch("mp4");
+    let scratch_dir = scratch("mp4");
+    let dir = scratch_dir.path();
     let path = dir.join("a.mp4");
     let out = bin()
         .args(["record", "--scale-down", "5", "--seconds", "0.2", "--arrows", "--out", path.to_str().unwrap()])
@@ -363,7 +365,7 @@ fn record_writes_mp4_with_ffmpeg() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.len() > 1000 && &bytes[4..8] == b"ftyp", "not an MP4 file");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
     assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
 }
 
@@ -382,7 +384,8 @@ fn fails_with_one_line(args: &[&str], env_remove: &[&str], expect: &str) {
 
 #[test]
 fn bad_input_gives_one_line_exit_2_and_writes_nothing() {
-    let dir = scratch("bad");
+    let scratch_dir = scratch("bad");
+    let dir = scratch_dir.path();
     let missing = dir.join("no/such/folder/a.gif");
     let gif = dir.join("a.gif");
     let g = gif.to_str().unwrap();
@@ -408,9 +411,17 @@ fn bad_input_gives_one_line_exit_2_and_writes_nothing() {
         "folder",
     );
     fails_with_one_line(&["app", "--record-to", missing.to_str().unwrap()], &[], "folder");
+    fails_with_one_line(&["app", "--network", "ei", "--pulses", "3"], &[], "--pulses");
+    fails_with_one_line(&["app", "--network", "ei", "--j-pa", "5"], &[], "--j-pa");
+    fails_with_one_line(&["app", "--mu-e", "100"], &[], "--network ei");
+    fails_with_one_line(&["app", "--network", "ej"], &[], "ei");
+    let presets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/presets");
+    let (demo, playground) = (presets.join("demo.toml"), presets.join("playground.toml"));
+    fails_with_one_line(&["app", "--network", "ei", "--preset", demo.to_str().unwrap()], &[], "E-I preset");
+    fails_with_one_line(&["app", "--preset", playground.to_str().unwrap(), "--scale-down", "3"], &[], "scale_down");
     fails_with_one_line(&["app", "--scale-down", "2"], &["DISPLAY", "WAYLAND_DISPLAY"], "seqscape record");
     fails_with_one_line(&[], &["DISPLAY", "WAYLAND_DISPLAY"], "seqscape figure");
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
     assert!(left.is_empty(), "bad input wrote {left:?}");
 }
 
@@ -519,15 +530,26 @@ fn wait_for_log(log: &Path, limit_s: u64, pred: impl Fn(&str) -> bool) -> (bool,
 
 #[test]
 fn every_panel_control_driven_through_its_range_leaves_the_window_alive() {
+    drive_every_control(&["app", "--scale-down", "2", "--threads", "1"]);
+}
+
+#[test]
+fn every_panel_control_of_the_ei_network_driven_through_its_range_leaves_the_window_alive() {
+    drive_every_control(&["app", "--network", "ei", "--scale-down", "2", "--threads", "1"]);
+}
+
+/// Drives every row of the panel and every key of the window opened with `args`.
+fn drive_every_control(args: &[&str]) {
     assert!(on_path("xdotool"), "xdotool is missing: scripts/test.sh installs it (apt-get install xdotool)");
-    let dir = scratch("controls");
+    let scratch_dir = scratch("controls");
+    let dir = scratch_dir.path();
     let x = Xvfb::start();
     let log = dir.join("app.log");
     let mut app = Command::new(env!("CARGO_BIN_EXE_seqscape"))
-        .args(["app", "--scale-down", "2", "--threads", "1"])
-        .current_dir(&dir)
+        .args(args)
+        .current_dir(dir)
         .env("DISPLAY", &x.display)
-        .env("XDG_RUNTIME_DIR", &dir)
+        .env("XDG_RUNTIME_DIR", dir)
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -560,7 +582,7 @@ fn every_panel_control_driven_through_its_range_leaves_the_window_alive() {
     let sheet = "mousemove 650 350 click 1 sleep 0.1 key b sleep 0.1 mousedown 1 mousemove 700 400 sleep 0.1 \
                  mousemove 760 420 mouseup 1 key b sleep 0.1 click 4 click 4 click 5 sleep 0.1 mousedown 3 \
                  mousemove 600 300 sleep 0.1 mouseup 3 key space sleep 0.1 key space key period key a key a key t \
-                 key t key f key h key h key question key question key s sleep 0.3";
+                 key t key f key h key h key question key question key i sleep 0.1 key i key s sleep 0.3";
     x.xdotool(&words(sheet), 30);
     assert!(app.0.try_wait().unwrap().is_none(), "the app quit: {}", std::fs::read_to_string(&log).unwrap());
 
@@ -579,14 +601,15 @@ fn every_panel_control_driven_through_its_range_leaves_the_window_alive() {
 #[test]
 fn stopping_a_recording_with_the_panel_neither_freezes_nor_overwrites() {
     assert!(on_path("xdotool"), "xdotool is missing: scripts/test.sh installs it (apt-get install xdotool)");
-    let dir = scratch("stop-panel");
+    let scratch_dir = scratch("stop-panel");
+    let dir = scratch_dir.path();
     let x = Xvfb::start();
     let log = dir.join("app.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_seqscape"))
         .args(["app", "--scale-down", "2", "--threads", "1", "--record", "--record-panel"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("DISPLAY", &x.display)
-        .env("XDG_RUNTIME_DIR", &dir)
+        .env("XDG_RUNTIME_DIR", dir)
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -619,4 +642,130 @@ fn stopping_a_recording_with_the_panel_neither_freezes_nor_overwrites() {
         assert_eq!((w, h), (1000, 700), "recording {round} has the whole window");
         assert!(!frames.is_empty());
     }
+}
+
+/// A window of the binary on its own X server, paused, with its log; killed when dropped.
+struct PausedWindow {
+    x: Xvfb,
+    child: std::process::Child,
+    log: PathBuf,
+}
+
+impl PausedWindow {
+    fn open(dir: &Path, args: &[&str]) -> PausedWindow {
+        assert!(on_path("xdotool"), "xdotool is missing: scripts/test.sh installs it (apt-get install xdotool)");
+        let x = Xvfb::start();
+        let log = dir.join("app.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_seqscape"))
+            .args(["app", "--speed", "paused", "--no-arrows", "--threads", "1"])
+            .args(args)
+            .current_dir(dir)
+            .env("DISPLAY", &x.display)
+            .env("XDG_RUNTIME_DIR", dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let w = PausedWindow { x, child, log };
+        let wid = w.x.xdotool(&words("search --sync --name seqscape"), 120);
+        let wid = wid.lines().next().expect("the window opened").trim().to_string();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        w.x.xdotool(&["windowmove".into(), wid.clone(), "0".into(), "0".into()], 10);
+        w.x.xdotool(&["windowfocus".into(), "--sync".into(), wid], 10);
+        w
+    }
+
+    /// `ticks` single ticks (1 ms each), one key press per frame.
+    fn step(&self, ticks: usize) {
+        for _ in 0..ticks {
+            self.x.xdotool(&words("key period sleep 0.12"), 10);
+        }
+    }
+
+    /// Saves a screenshot of the sheet view (`S`) and reads it.
+    fn shot(&self, dir: &Path, k: usize) -> image::RgbImage {
+        self.x.xdotool(&words("key s"), 10);
+        let name = format!("seqscape-{k:04}.png");
+        let (saved, text) =
+            wait_for_log(&self.log, 60, |t| t.lines().any(|l| l.contains("saved") && l.contains(&name)));
+        assert!(saved, "no screenshot {name}: {text}");
+        read_png(&dir.join(name))
+    }
+}
+
+impl Drop for PausedWindow {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Positions (image pixels) of the sheet view's active texels: off the colour map's lowest tenth
+/// (and off white, the cursor ring).
+fn active_pixels(img: &image::RgbImage, lut: &[[u8; 3]]) -> Vec<(f64, f64)> {
+    let (w, h) = img.dimensions();
+    let mut out = Vec::new();
+    for y in (30..h).step_by(2) {
+        for x in (0..w).step_by(2) {
+            let c = img.get_pixel(x, y).0;
+            if !is_arrow_white(c) && off_map(c, &lut[..26], 40) && !off_map(c, lut, 40) {
+                out.push((f64::from(x), f64::from(y)));
+            }
+        }
+    }
+    out
+}
+
+/// The click's position in the sheet view's screenshot: the window's (650, 350) right of the
+/// 310-pixel panel.
+const CLICK: (f64, f64) = (340.0, 350.0);
+
+fn mean_distance(points: &[(f64, f64)], to: (f64, f64)) -> f64 {
+    points.iter().map(|p| (p.0 - to.0).hypot(p.1 - to.1)).sum::<f64>() / points.len().max(1) as f64
+}
+
+#[test]
+fn a_click_on_the_ei_window_raises_e_activity_under_the_cursor() {
+    let scratch_dir = scratch("ei-click");
+    let dir = scratch_dir.path();
+    // No background and no warm-up: the sheet is dark until the click.
+    let w = PausedWindow::open(
+        dir,
+        &["--network", "ei", "--scale-down", "2", "--mu", "0", "--sigma", "0", "--warmup-ms", "0"],
+    );
+    let lut = Colormap::Viridis.lut();
+    w.step(2);
+    let before = active_pixels(&w.shot(dir, 1), &lut);
+    w.x.xdotool(&words("mousemove 650 350 sleep 0.2 click 1 sleep 0.2"), 10);
+    // From rest, 500 pA reaches the threshold after 10 ms · ln 4 ≈ 14 ms.
+    w.step(20);
+    let after = active_pixels(&w.shot(dir, 2), &lut);
+    let near = after.iter().filter(|p| (p.0 - CLICK.0).hypot(p.1 - CLICK.1) < 60.0).count();
+    assert!(before.len() < 10, "the sheet is dark before the click ({} active pixels)", before.len());
+    assert!(near > 30, "the E neurons under the click fire ({near} active pixels near it, {} in all)", after.len());
+    assert!(near * 2 > after.len(), "the activity is at the click ({near} of {})", after.len());
+}
+
+#[test]
+fn the_playground_preset_loads_and_a_click_launches_a_sequence_that_moves_away() {
+    let scratch_dir = scratch("playground");
+    let dir = scratch_dir.path();
+    let preset = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/presets/playground.toml");
+    let w = PausedWindow::open(dir, &["--preset", preset.to_str().unwrap()]);
+    let lut = Colormap::Viridis.lut();
+    let quiet = active_pixels(&w.shot(dir, 1), &lut);
+    w.x.xdotool(&words("mousemove 650 350 sleep 0.2 click 1 sleep 0.2"), 10);
+    w.step(10);
+    let start = active_pixels(&w.shot(dir, 2), &lut);
+    w.step(40);
+    let later = active_pixels(&w.shot(dir, 3), &lut);
+    assert!(quiet.len() < 10, "the playground is quiet before the click ({} active pixels)", quiet.len());
+    assert!(
+        start.len() > 20 && later.len() > 20,
+        "a sequence runs ({} then {} active pixels)",
+        start.len(),
+        later.len()
+    );
+    let (d0, d1) = (mean_distance(&start, CLICK), mean_distance(&later, CLICK));
+    assert!(d1 > d0 + 30.0, "the activity moves away from the click: {d0:.0} px, then {d1:.0} px");
 }

@@ -27,7 +27,8 @@ const HELP: &[(&str, &str)] = &[
     ("space", "pause / run"),
     (".", "one tick"),
     ("A", "landscape arrows"),
-    ("B", "brush mode"),
+    ("B", "brush mode (I network)"),
+    ("I", "E-I network: show the I sheet / the E sheet"),
     ("R", "record on / off (numbered files in the recording folder)"),
     ("S", "screenshot (PNG)"),
     ("T", "tile the torus 3×3"),
@@ -44,12 +45,13 @@ const HINTS: &[&str] = &[
 ];
 const HINT_SECONDS: f32 = 8.0;
 
-/// The caption's text: what runs and how fast.
-pub fn caption(state: &SimState, clock: &SimClock, rate_hz: f64) -> String {
+/// The caption's text: what runs and how fast. `sheet` names the E-I network's sheet on view
+/// (None for the I network); the rate is that sheet's.
+pub fn caption(state: &SimState, clock: &SimClock, rate_hz: f64, sheet: Option<&str>) -> String {
     format!(
         "{} {} · t = {:.2} s · {:.2}× real time · {:.1} Hz · {:.0} fps",
         state.params.landscape.name(),
-        state.params.preset,
+        sheet.map_or_else(|| state.params.preset.to_string(), |s| format!("E-I, {s} sheet")),
         state.t_ms() / 1000.0,
         clock.real_time_factor(),
         rate_hz,
@@ -66,12 +68,18 @@ fn overlays(
     state: Res<SimState>,
     clock: Res<SimClock>,
     bins: Res<ActivityBins>,
+    ei: Option<Res<seqscape_core::sim::ei::InhibitoryBins>>,
     mut opened: Local<Option<Instant>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let opened = *opened.get_or_insert_with(Instant::now);
     let left = view.panel_px + 8.0;
-    let rate = bins.rate_hz.back().map_or(0.0, |b| b.1);
+    let (shown, sheet) = match &ei {
+        Some(i) if settings.show_i => (&i.0, Some("I")),
+        Some(_) => (&*bins, Some("E")),
+        None => (&*bins, None),
+    };
+    let rate = shown.rate_hz.back().map_or(0.0, |b| b.1);
     egui::Area::new("caption".into()).fixed_pos(egui::pos2(left, 6.0)).interactable(false).show(ctx, |ui| {
         egui::Frame::new()
             .fill(Color32::from_black_alpha(210))
@@ -79,8 +87,10 @@ fn overlays(
             .inner_margin(egui::Margin::symmetric(6, 3))
             .show(ui, |ui| {
                 ui.add(
-                    egui::Label::new(egui::RichText::new(caption(&state, &clock, rate)).color(Color32::from_gray(240)))
-                        .extend(),
+                    egui::Label::new(
+                        egui::RichText::new(caption(&state, &clock, rate, sheet)).color(Color32::from_gray(240)),
+                    )
+                    .extend(),
                 );
                 let recording = recorder.recording().is_some();
                 if recording || tool.mode == ToolMode::Brush {

@@ -7,8 +7,12 @@
 //! a few times per second while painting and when the stroke ends.
 //! A ring under the cursor shows the radius; a click of any length (press and release within one
 //! frame too) stimulates.
-//! Keys: space pause, `.` step, `A` arrows, `B` brush, `R` record, `S` screenshot, `H`/`?` help,
-//! `F` fit, `T` tile 3×3.
+//! A fast drag paints (or stimulates) along the whole segment between two frames, not only at the
+//! frames' cursor positions. With the E-I network a click stimulates the E neurons of the disc with
+//! the Fig. 8 pulse (500 pA for 50 ms by default) and the brush is off (the E-I landscape is drawn
+//! with the network).
+//! Keys: space pause, `.` step, `A` arrows, `B` brush, `I` the E-I network's I sheet, `R` record,
+//! `S` screenshot, `H`/`?` help, `F` fit, `T` tile 3×3.
 
 use std::f64::consts::TAU;
 use std::time::{Duration, Instant};
@@ -19,6 +23,7 @@ use bevy_egui::input::EguiWantsInput;
 use seqscape_core::model::landscape::lattice_angle;
 use seqscape_core::model::network::{Connectivity, partition_rows};
 use seqscape_core::model::{Params, ShiftMode};
+use seqscape_core::sim::ei::EiSim;
 use seqscape_core::sim::{SimConnectivity, SimPool, SimState, Stimulus, StimulusQueue};
 
 use super::camera::{ViewCamera, window_to_world};
@@ -29,7 +34,7 @@ use super::{AppSet, GeneratedLandscape, Notices, ViewSettings};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Tool>();
     app.init_resource::<PendingRedraw>();
-    app.add_systems(Update, (keys, pointer, redraw_painted).chain().in_set(AppSet::Input));
+    app.add_systems(Update, (follow_network, keys, pointer, redraw_painted).chain().in_set(AppSet::Input));
     app.add_systems(Update, cursor_ring.in_set(AppSet::Display));
 }
 
@@ -80,6 +85,51 @@ impl Default for Tool {
     }
 }
 
+/// The E-I network's stimulus radius in cells per 100 (3 grid points on the 120 × 120 E sheet,
+/// about 30 neurons, as many as the authors' 50 Gaussian draws reach at full strength).
+pub const EI_STIM_RADIUS: f64 = 2.5;
+
+impl Tool {
+    /// The stimulus of the E-I network's Fig. 8 pulse (amplitude and duration from its
+    /// parameters), into a disc of about 50 E neurons like the authors' stimulated site.
+    pub fn ei_stimulus(&mut self, amplitude_pa: f64, duration_ms: f64) {
+        self.stim_radius = EI_STIM_RADIUS;
+        self.stim_amplitude_pa = amplitude_pa;
+        self.stim_duration_ms = duration_ms;
+        self.mode = ToolMode::Stimulus;
+    }
+
+    /// The I network's stimulus: a strong short pulse.
+    pub fn i_stimulus(&mut self) {
+        let d = Tool::default();
+        self.stim_radius = d.stim_radius;
+        self.stim_amplitude_pa = d.stim_amplitude_pa;
+        self.stim_duration_ms = d.stim_duration_ms;
+    }
+}
+
+/// The stimulus defaults follow the network: the Fig. 8 pulse for the E-I network, a short
+/// strong pulse for the I network.
+fn follow_network(
+    ei: Option<Res<EiSim>>,
+    mut tool: ResMut<Tool>,
+    mut settings: ResMut<ViewSettings>,
+    mut was_ei: Local<Option<bool>>,
+) {
+    let now = ei.is_some();
+    if *was_ei == Some(now) {
+        return;
+    }
+    *was_ei = Some(now);
+    match ei {
+        Some(ei) => tool.ei_stimulus(ei.params.stimulus.amplitude_pa, ei.params.stimulus.duration_ms),
+        None => {
+            tool.i_stimulus();
+            settings.show_i = false;
+        }
+    }
+}
+
 /// Neurons painted since the last redraw of their connections.
 #[derive(Resource, Default, Debug)]
 pub struct PendingRedraw {
@@ -96,6 +146,8 @@ fn keys(
     mut tool: ResMut<Tool>,
     mut view: ResMut<ViewCamera>,
     mut requests: MessageWriter<RecorderRequest>,
+    ei: Option<Res<EiSim>>,
+    mut notices: ResMut<Notices>,
 ) {
     if wants.wants_any_keyboard_input() {
         return;
@@ -108,9 +160,13 @@ fn keys(
                 clock.step_requests += 1;
             }
             KeyCode::KeyA => settings.arrows = !settings.arrows,
+            KeyCode::KeyB if ei.is_some() => {
+                notices.push("the brush paints the I network's landscape; the E-I network's is drawn with it");
+            }
             KeyCode::KeyB => {
                 tool.mode = if tool.mode == ToolMode::Brush { ToolMode::Stimulus } else { ToolMode::Brush };
             }
+            KeyCode::KeyI if ei.is_some() => settings.show_i = !settings.show_i,
             KeyCode::KeyR => {
                 requests.write(RecorderRequest::ToggleRecording);
             }
@@ -144,6 +200,7 @@ fn pointer(
     mut conn: ResMut<SimConnectivity>,
     generated: Option<ResMut<GeneratedLandscape>>,
     mut pending: ResMut<PendingRedraw>,
+    ei: Option<Res<EiSim>>,
     mut stroke: Local<Option<(Vec2, Instant)>>,
 ) {
     // A press and release within one frame is a click too.
@@ -191,7 +248,7 @@ fn pointer(
             }
         }
         ToolMode::Brush => {
-            let Some(mut generated) = generated else {
+            let Some(mut generated) = generated.filter(|_| ei.is_none()) else {
                 return;
             };
             let angle = match tool.brush_direction {
@@ -211,12 +268,26 @@ fn pointer(
             };
             let angle = angle.map(|a| snap_for(&state.params, a));
             let radius = (tool.brush_radius * grid).clamp(0.5, n as f64 / 2.0);
-            paint(&mut conn.0, &mut generated, n, (cx, cy), radius, angle, &mut pending.sources);
+            // Between two frames the cursor may have moved far: paint discs along the segment.
+            let from = stroke.map_or(world, |(p, _)| p);
+            for point in stroke_points(from, world, radius as f32) {
+                let (px, py) = cell_of(point, n);
+                paint(&mut conn.0, &mut generated, n, (px, py), radius, angle, &mut pending.sources);
+            }
             pending.since.get_or_insert(now);
             pending.stroke_active = true;
             *stroke = Some((world, now));
         }
     }
+}
+
+/// Points from `from` (excluded unless it is `to`) to `to` at most half a radius apart, so that
+/// discs of `radius` around them cover the whole segment.
+pub fn stroke_points(from: Vec2, to: Vec2, radius: f32) -> Vec<Vec2> {
+    let len = from.distance(to);
+    let step = (radius * 0.5).max(0.25);
+    let count = ((len / step).ceil() as usize).clamp(1, 4096);
+    (1..=count).map(|k| from.lerp(to, k as f32 / count as f32)).collect()
 }
 
 /// A ring under the cursor (over the sheet) showing the stimulus or brush radius.
@@ -358,6 +429,20 @@ mod tests {
     use super::*;
     use seqscape_core::model::network::{Network, thread_pool};
     use seqscape_core::model::{LandscapeKind, Params, Preset};
+
+    #[test]
+    fn a_fast_stroke_is_covered_without_gaps() {
+        let (from, to, radius) = (Vec2::new(2.0, 3.0), Vec2::new(40.0, 20.0), 3.0);
+        let points = stroke_points(from, to, radius);
+        assert_eq!(*points.last().unwrap(), to);
+        // Every point of the segment lies within the radius of a painted point.
+        for k in 0..=200 {
+            let q = from.lerp(to, k as f32 / 200.0);
+            let nearest = points.iter().chain([&from]).map(|p| p.distance(q)).fold(f32::MAX, f32::min);
+            assert!(nearest <= radius * 0.5 + 1e-3, "a gap at {q}: {nearest}");
+        }
+        assert_eq!(stroke_points(to, to, radius), vec![to]);
+    }
 
     #[test]
     fn painting_sets_directions_on_the_torus_and_redraws_their_connections() {

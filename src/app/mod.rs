@@ -1,7 +1,8 @@
 //! The interactive window: the activity on a textured quad, landscape arrows, an egui panel,
 //! stimulus clicks and a landscape brush, GIF/MP4 recording and screenshots.
 //!
-//! The simulation is the core's network and [`SimSystemsPlugin`], built before the window opens;
+//! The simulation is the core's network (the I network, or the E-I network with `--network ei`)
+//! and [`SimSystemsPlugin`] with [`EiSystemsPlugin`], built before the window opens;
 //! this module only drives it (speed, pause, step),
 //! shows it and edits it. One plugin per file:
 //! [`clock`] runs the ticks, [`rebuild`] swaps in networks built off the main thread, [`view`]
@@ -29,17 +30,21 @@ use bevy::log::{Level, LogPlugin};
 use bevy::prelude::*;
 use bevy::window::{ExitCondition, WindowResolution};
 use bevy_egui::EguiPlugin;
+use seqscape_core::model::Landscape;
+use seqscape_core::model::ei::{EiNetwork, ei_thread_pool};
 use seqscape_core::model::network::Network;
-use seqscape_core::model::{Landscape, Params};
+use seqscape_core::sim::ei::{EiSim, EiSystemsPlugin, insert_ei_network};
 use seqscape_core::sim::{NetworkParts, SimPool, SimState, SimSystemsPlugin, build_network, insert_network, run_ticks};
 
 use crate::error::UserError;
 use crate::output::colormap::Colormap;
+use crate::presets::Model;
 
 /// Everything the window starts with, checked by the `app` command.
 #[derive(Debug, Clone)]
 pub struct WindowConfig {
-    pub params: Params,
+    /// The network: the I network's parameters or the E-I network's.
+    pub model: Model,
     pub options: LaunchOptions,
     pub view: ViewSettings,
     /// Window size in logical pixels.
@@ -84,6 +89,8 @@ pub struct ViewSettings {
     pub tiled: bool,
     pub trails: bool,
     pub help: bool,
+    /// E-I network: show the I sheet (60×60, stretched over the same torus) instead of the E sheet.
+    pub show_i: bool,
 }
 
 /// The landscape as generated from the parameters (what the brush erases back to), and which
@@ -114,6 +121,17 @@ impl Notices {
             self.0.pop_front();
         }
     }
+}
+
+/// A network built before the window opens or by a rebuild.
+pub enum BuiltNetwork {
+    I(Network),
+    Ei(EiNetwork),
+}
+
+/// Whether the window runs the E-I network.
+pub fn is_ei(world: &World) -> bool {
+    world.contains_resource::<EiSim>()
 }
 
 /// Simulated time per fixed tick, in ms.
@@ -203,7 +221,16 @@ pub fn run(config: WindowConfig) -> Result<(), UserError> {
     }
     // The network is built before the window opens, so a network that cannot be built is an error
     // here rather than in a plugin.
-    let (net, pool) = build_network(config.params, config.options.threads)?;
+    let (net, pool) = match config.model {
+        Model::I(params) => {
+            let (net, pool) = build_network(params, config.options.threads)?;
+            (BuiltNetwork::I(net), pool)
+        }
+        Model::Ei(params) => {
+            let pool = ei_thread_pool(config.options.threads);
+            (BuiltNetwork::Ei(EiNetwork::build(params, pool.clone())?), pool)
+        }
+    };
     let exit = build_app(net, pool, config.options, config.view, config.size).run();
     match exit {
         AppExit::Success => Ok(()),
@@ -214,7 +241,7 @@ pub fn run(config: WindowConfig) -> Result<(), UserError> {
 }
 
 fn build_app(
-    net: Network,
+    net: BuiltNetwork,
     pool: Arc<rayon::ThreadPool>,
     options: LaunchOptions,
     view: ViewSettings,
@@ -242,8 +269,11 @@ fn build_app(
     app.add_plugins(EguiPlugin::default());
     app.insert_resource(ClearColor(Color::srgb(0.06, 0.06, 0.08)));
     // The simulation's own schedule, `SimTick`, is run by `clock`.
-    app.add_plugins(SimSystemsPlugin);
-    insert_network(app.world_mut(), NetworkParts::from_network(net), pool);
+    app.add_plugins((SimSystemsPlugin, EiSystemsPlugin));
+    match net {
+        BuiltNetwork::I(net) => insert_network(app.world_mut(), NetworkParts::from_network(net), pool),
+        BuiltNetwork::Ei(net) => insert_ei_network(app.world_mut(), net),
+    }
     warm_up(app.world_mut());
     let generated = app.world().resource::<seqscape_core::sim::SimConnectivity>().landscape.clone();
     app.insert_resource(GeneratedLandscape::new(generated));
@@ -264,4 +294,90 @@ fn build_app(
         hud::plugin,
     ));
     app
+}
+
+#[cfg(test)]
+mod tests {
+    use seqscape_core::sim::ei::InhibitoryBins;
+    use seqscape_core::sim::{ActivityBins, SpikeRecord, Stimulus, StimulusQueue};
+
+    use super::*;
+    use crate::presets;
+
+    /// An app with the window's simulation plugins around the E-I network of `model`, warmed up.
+    fn ei_app(params: seqscape_core::model::ei::EiParams, threads: usize) -> App {
+        let mut app = App::new();
+        app.add_plugins((SimSystemsPlugin, EiSystemsPlugin));
+        app.insert_resource(SpikeRecord { enabled: true, ..Default::default() });
+        let net = EiNetwork::build(params, ei_thread_pool(threads)).unwrap();
+        insert_ei_network(app.world_mut(), net);
+        warm_up(app.world_mut());
+        app
+    }
+
+    fn playground() -> seqscape_core::model::ei::EiParams {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/presets/playground.toml");
+        match presets::load_model(&path).unwrap() {
+            Model::Ei(p) => p,
+            Model::I(_) => panic!("the playground is an E-I preset"),
+        }
+    }
+
+    /// Circular mean position of E spikes (ids on an n×n torus) relative to (cx, cy), and their count.
+    fn offset_from(ids: &[u32], n: usize, (cx, cy): (f64, f64)) -> (f64, usize) {
+        let nf = n as f64;
+        let wrap = |d: f64| (d + nf / 2.0).rem_euclid(nf) - nf / 2.0;
+        let (mut sx, mut sy) = (0.0, 0.0);
+        for &id in ids {
+            sx += wrap((id as usize % n) as f64 - cx);
+            sy += wrap((id as usize / n) as f64 - cy);
+        }
+        let k = ids.len().max(1) as f64;
+        ((sx / k).hypot(sy / k), ids.len())
+    }
+
+    #[test]
+    fn a_click_on_the_playground_launches_one_sequence_that_moves_away() {
+        let p = playground();
+        let n = p.n_e;
+        let ne = (n * n) as u32;
+        let mut app = ei_app(p, 2);
+        // Quiet: no E spike in the first 300 ms after the warm-up.
+        run_ticks(app.world_mut(), 300);
+        let t0 = app.world().resource::<SimState>().t_ms();
+        let t_warm = t0 - 300.0;
+        let rec = app.world().resource::<SpikeRecord>();
+        let quiet = rec.i.iter().zip(&rec.t_ms).filter(|&(&i, &t)| i < ne && t > t_warm).count();
+        let site = (60.0, 60.0);
+        app.world_mut().resource_mut::<StimulusQueue>().0.push(Stimulus {
+            x: site.0,
+            y: site.1,
+            radius: input::EI_STIM_RADIUS * n as f64 / 100.0,
+            amplitude_pa: 500.0,
+            duration_ms: 50.0,
+        });
+        run_ticks(app.world_mut(), 600);
+        let rec = app.world().resource::<SpikeRecord>();
+        let window = |a: f64, b: f64| -> Vec<u32> {
+            rec.i
+                .iter()
+                .zip(&rec.t_ms)
+                .filter(|&(&i, &t)| i < ne && t > t0 + a && t <= t0 + b)
+                .map(|(&i, _)| i)
+                .collect()
+        };
+        let (d_start, k_start) = offset_from(&window(0.0, 10.0), n, site);
+        let (d_later, k_later) = offset_from(&window(40.0, 90.0), n, site);
+        assert!(quiet < 20, "quiet before the click: {quiet} E spikes in the 300 ms after the warm-up");
+        assert!(k_start > 20, "the click fires the E neurons at the site ({k_start} spikes)");
+        assert!(d_start < 4.0, "the first spikes are at the site ({d_start:.1} grid points away)");
+        assert!(
+            k_later > 50 && d_later > d_start + 5.0,
+            "the activity moves away: {d_later:.1} grid points, {k_later} spikes"
+        );
+        // One sequence: it is over within 300 ms and the sheet is quiet again.
+        assert!(window(300.0, 600.0).is_empty(), "the evoked activity dies out");
+        assert!(app.world().resource::<ActivityBins>().total_spikes > 0);
+        assert!(app.world().resource::<InhibitoryBins>().total_spikes > 0);
+    }
 }

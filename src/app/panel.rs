@@ -4,13 +4,20 @@
 //! when changed), the view, the tools, sequence tracking, presets (found next to the binary, in the
 //! working folder and in the config folder) and recording. Every value is clamped to a range the
 //! model accepts; ranges that span decades are logarithmic.
+//!
+//! The network section switches between the I network and the E-I network; with the E-I network
+//! the live physics are μ and σ of each population and the click's stimulus (amplitude and
+//! duration), and "Playground" loads the calm E-I preset in one click. A rebuild that would drop
+//! painted directions (a new grid size, or the E-I network) asks first.
 
 use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, Stroke};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
+use seqscape_core::model::ei::EiParams;
 use seqscape_core::model::{LandscapeKind, Params, Preset, ShiftMode};
+use seqscape_core::sim::ei::EiSim;
 use seqscape_core::sim::{ActivityBins, SimState};
 
 use super::camera::ViewCamera;
@@ -21,7 +28,7 @@ use super::recorder::{Recorder, RecorderRequest};
 use super::tracking::LiveTracking;
 use super::{AppSet, GeneratedLandscape, Notices, ViewSettings};
 use crate::output::colormap::Colormap;
-use crate::presets;
+use crate::presets::{self, Model};
 
 /// Width of the panel in logical pixels.
 pub const PANEL_WIDTH: f32 = 310.0;
@@ -41,6 +48,33 @@ pub struct PanelState {
     pub preset_path: String,
     pub shipped: Vec<PathBuf>,
     pub erase_requested: bool,
+    /// The next network is the E-I network, built from `ei_draft`.
+    pub network_ei: bool,
+    pub ei_draft: EiParams,
+    /// A pending rebuild would drop painted directions: waiting for the user's yes or no.
+    pub confirm_drop: bool,
+}
+
+impl PanelState {
+    /// The network the panel will build next.
+    pub fn next_model(&self) -> Model {
+        if self.network_ei { Model::Ei(self.ei_draft.clone()) } else { Model::I(self.draft.clone()) }
+    }
+
+    /// Makes `model` the next network.
+    pub fn set_next(&mut self, model: Model) {
+        match model {
+            Model::I(p) => {
+                self.draft = p;
+                self.network_ei = false;
+            }
+            Model::Ei(p) => {
+                self.ei_draft = p;
+                self.network_ei = true;
+            }
+        }
+        self.dirty = true;
+    }
 }
 
 /// Folders searched for preset files, in order: next to the binary (and, for a binary inside a
@@ -93,13 +127,24 @@ fn shipped_presets() -> Vec<PathBuf> {
     find_presets(&preset_dirs(exe.as_deref(), &cwd, config.as_deref()))
 }
 
-fn init(mut commands: Commands, state: Res<SimState>) {
+fn init(mut commands: Commands, state: Res<SimState>, ei: Option<Res<EiSim>>) {
+    let (draft, ei_draft) = match &ei {
+        Some(ei) => {
+            let draft = Params::new(Preset::Paper, ei.params.landscape, ei.params.scale_down)
+                .unwrap_or_else(|_| state.params.clone());
+            (draft, ei.params.clone())
+        }
+        None => (state.params.clone(), EiParams::new(state.params.landscape, 1).expect("scale-down 1 is valid")),
+    };
     commands.insert_resource(PanelState {
-        draft: state.params.clone(),
+        draft,
         dirty: false,
         preset_path: "seqscape-preset.toml".into(),
         shipped: shipped_presets(),
         erase_requested: false,
+        network_ei: ei.is_some(),
+        ei_draft,
+        confirm_drop: false,
     });
 }
 
@@ -222,8 +267,10 @@ fn panel(
     mut requests: MessageWriter<RecorderRequest>,
     mut notices: ResMut<Notices>,
     misc: (Res<ActivityBins>, Res<LiveTracking>, Res<GeneratedLandscape>),
+    mut ei: Option<ResMut<EiSim>>,
 ) -> Result {
     let (bins, tracking, generated) = misc;
+    let painted = generated.painted.iter().filter(|&&b| b).count();
     let ctx = contexts.ctx_mut()?.clone();
     let mut root = egui::Ui::new(
         ctx.clone(),
@@ -263,29 +310,67 @@ fn panel(
             });
             clock.set_speed(speed);
 
-            section(ui, "Live physics", true, |ui| {
-                let mut p = state.params.clone();
-                let mut changed = false;
-                changed |= slider(ui, &mut p.mu_pa, 0.0..=2000.0, "μ (pA)");
-                changed |= slider(ui, &mut p.sigma_pa, 0.0..=1000.0, "σ (pA)");
-                changed |= j_slider(ui, &mut p);
-                changed |= log_slider(ui, &mut p.tau_s_ms, 0.5..=30.0, "τs (ms)");
-                if changed {
-                    if p.validate().is_ok() {
-                        panel.draft.mu_pa = p.mu_pa;
-                        panel.draft.sigma_pa = p.sigma_pa;
-                        panel.draft.j_pa = p.j_pa;
-                        panel.draft.tau_s_ms = p.tau_s_ms;
-                        state.params = p;
-                        state.params_changed = true;
-                    } else {
-                        notices.push("that value is outside the model's range");
+            if let Some(ei) = ei.as_mut() {
+                section(ui, "Live physics (E-I network)", true, |ui| {
+                    ei_physics(ui, &mut ei.0.params, &mut panel.ei_draft, &mut tool);
+                });
+            } else {
+                section(ui, "Live physics", true, |ui| {
+                    let mut p = state.params.clone();
+                    let mut changed = false;
+                    changed |= slider(ui, &mut p.mu_pa, 0.0..=2000.0, "μ (pA)");
+                    changed |= slider(ui, &mut p.sigma_pa, 0.0..=1000.0, "σ (pA)");
+                    changed |= j_slider(ui, &mut p);
+                    changed |= log_slider(ui, &mut p.tau_s_ms, 0.5..=30.0, "τs (ms)");
+                    if changed {
+                        if p.validate().is_ok() {
+                            panel.draft.mu_pa = p.mu_pa;
+                            panel.draft.sigma_pa = p.sigma_pa;
+                            panel.draft.j_pa = p.j_pa;
+                            panel.draft.tau_s_ms = p.tau_s_ms;
+                            state.params = p;
+                            state.params_changed = true;
+                        } else {
+                            notices.push("that value is outside the model's range");
+                        }
                     }
-                }
-            });
+                });
+            }
 
             section(ui, "Network (rebuilt in the background)", true, |ui| {
-                network_controls(ui, &mut panel);
+                ui.horizontal(|ui| {
+                    let mut ei_next = panel.network_ei;
+                    ui.radio_value(&mut ei_next, false, "I network");
+                    ui.radio_value(&mut ei_next, true, "E-I network");
+                    if ei_next != panel.network_ei {
+                        panel.network_ei = ei_next;
+                        panel.dirty = true;
+                    }
+                });
+                if panel.network_ei {
+                    ei_network_controls(ui, &mut panel);
+                } else {
+                    network_controls(ui, &mut panel);
+                }
+                if panel.confirm_drop {
+                    ui.colored_label(
+                        Color32::from_rgb(255, 200, 90),
+                        format!("the new network drops the {painted} painted directions"),
+                    );
+                    ui.horizontal(|ui| {
+                        if ui.button("Rebuild anyway").clicked() {
+                            panel.confirm_drop = false;
+                            rebuild.wanted = Some(rebuild_kind(&panel));
+                            panel.dirty = false;
+                        }
+                        if ui.button("Keep the painted network").clicked() {
+                            panel.confirm_drop = false;
+                            panel.dirty = false;
+                            panel.draft = state.params.clone();
+                            panel.network_ei = false;
+                        }
+                    });
+                }
                 if let Some((f, what, secs)) = rebuild.status() {
                     ui.add(egui::ProgressBar::new(f).text(format!("{what} · {secs:.1} s")).animate(true));
                 } else if panel.dirty {
@@ -306,6 +391,7 @@ fn panel(
                     ui.checkbox(&mut settings.arrows, "arrows (A)");
                     ui.checkbox(&mut settings.tiled, "tile 3×3 (T)");
                 });
+                ui.add_enabled_ui(ei.is_some(), |ui| ui.checkbox(&mut settings.show_i, "E-I: show the I sheet (I)"));
                 ui.horizontal(|ui| {
                     ui.checkbox(&mut settings.trails, "trails");
                     if ui.button("Fit (F)").clicked() {
@@ -317,7 +403,7 @@ fn panel(
             section(ui, "Left drag on the sheet", false, |ui| {
                 ui.horizontal(|ui| {
                     ui.radio_value(&mut tool.mode, ToolMode::Stimulus, "stimulus");
-                    ui.radio_value(&mut tool.mode, ToolMode::Brush, "brush (B)");
+                    ui.add_enabled_ui(ei.is_none(), |ui| ui.radio_value(&mut tool.mode, ToolMode::Brush, "brush (B)"));
                 });
                 match tool.mode {
                     ToolMode::Stimulus => {
@@ -337,7 +423,6 @@ fn panel(
                         }
                     }
                 }
-                let painted = generated.painted.iter().filter(|&&b| b).count();
                 if ui.add_enabled(painted > 0, egui::Button::new(format!("Erase painted ({painted})"))).clicked() {
                     panel.erase_requested = true;
                 }
@@ -351,14 +436,23 @@ fn panel(
                 ui.label(egui::RichText::new("a bump counts once it moves at least one grid point per 25 ms").small());
             });
 
-            section(ui, "Presets", false, |ui| {
+            section(ui, "Presets", true, |ui| {
+                let playground =
+                    panel.shipped.iter().find(|f| f.file_stem().is_some_and(|s| s == "playground")).cloned();
+                if let Some(file) = playground
+                    && ui
+                        .button("▶ Playground: a calm sheet, click to launch a sequence")
+                        .on_hover_text(file.display().to_string())
+                        .clicked()
+                {
+                    load_into(&mut panel, &file, &mut notices);
+                }
                 ui.horizontal(|ui| {
                     for preset in Preset::ALL {
                         if ui.button(preset.name()).clicked()
                             && let Ok(p) = presets::switch_preset(&panel.draft, preset)
                         {
-                            panel.draft = p;
-                            panel.dirty = true;
+                            panel.set_next(Model::I(p));
                         }
                     }
                 });
@@ -375,7 +469,11 @@ fn panel(
                     ui.add(egui::TextEdit::singleline(&mut panel.preset_path).desired_width(150.0));
                     if ui.button("Save").clicked() {
                         let path = PathBuf::from(panel.preset_path.trim());
-                        match presets::save(&state.params, &path) {
+                        let running = match &ei {
+                            Some(ei) => Model::Ei(ei.params.clone()),
+                            None => Model::I(state.params.clone()),
+                        };
+                        match presets::save_model(&running, &path) {
                             Ok(()) => notices.push(format!("saved {}", path.display())),
                             Err(e) => notices.push(e),
                         }
@@ -438,21 +536,110 @@ fn panel(
     view.panel_px = response.response.rect.width();
 
     let pointer_down = ctx.input(|i| i.pointer.any_down());
-    if panel.dirty && !pointer_down && !rebuild.running() {
-        panel.dirty = false;
-        rebuild.wanted = Some(RebuildKind::Build(Box::new(panel.draft.clone())));
+    if panel.dirty && !pointer_down && !rebuild.running() && !panel.confirm_drop {
+        // Painted directions survive only a rebuild of the I network on a grid of the same size.
+        let drops = painted > 0 && (panel.network_ei || panel.draft.n != state.params.n);
+        if drops {
+            panel.confirm_drop = true;
+        } else {
+            panel.dirty = false;
+            rebuild.wanted = Some(rebuild_kind(&panel));
+        }
     }
     Ok(())
 }
 
+/// The rebuild of the panel's next network.
+fn rebuild_kind(panel: &PanelState) -> RebuildKind {
+    match panel.next_model() {
+        Model::I(p) => RebuildKind::Build(Box::new(p)),
+        Model::Ei(p) => RebuildKind::BuildEi(Box::new(p)),
+    }
+}
+
 fn load_into(panel: &mut PanelState, path: &Path, notices: &mut Notices) {
-    match presets::load(path) {
-        Ok(p) => {
+    match presets::load_model(path) {
+        Ok(model) => {
             notices.push(format!("loaded {}", path.display()));
-            panel.draft = p;
-            panel.dirty = true;
+            panel.set_next(model);
         }
         Err(e) => notices.push(e),
+    }
+}
+
+/// Ranges of the E-I panel's controls.
+pub const EI_MU_RANGE: std::ops::RangeInclusive<f64> = 0.0..=1000.0;
+pub const EI_SIGMA_RANGE: std::ops::RangeInclusive<f64> = 0.0..=500.0;
+pub const EI_STIM_AMPLITUDE_RANGE: std::ops::RangeInclusive<f64> = 0.0..=2000.0;
+pub const EI_STIM_DURATION_RANGE: std::ops::RangeInclusive<f64> = 1.0..=500.0;
+
+/// The E-I network's live controls: μ and σ of each population (they act from the next 1-ms
+/// noise draw) and the stimulus of a click. Values go to the running network and to the draft.
+fn ei_physics(ui: &mut egui::Ui, live: &mut EiParams, draft: &mut EiParams, tool: &mut Tool) {
+    let mut changed = false;
+    changed |= slider(ui, &mut live.mu_e_pa, EI_MU_RANGE, "μ E (pA)");
+    changed |= slider(ui, &mut live.sigma_e_pa, EI_SIGMA_RANGE, "σ E (pA)");
+    changed |= slider(ui, &mut live.mu_i_pa, EI_MU_RANGE, "μ I (pA)");
+    changed |= slider(ui, &mut live.sigma_i_pa, EI_SIGMA_RANGE, "σ I (pA)");
+    ui.label(egui::RichText::new("a click stimulates the E neurons under the ring:").small());
+    let mut amplitude = tool.stim_amplitude_pa;
+    let mut duration = tool.stim_duration_ms;
+    changed |= slider(ui, &mut amplitude, EI_STIM_AMPLITUDE_RANGE, "stimulus (pA)");
+    changed |= log_slider(ui, &mut duration, EI_STIM_DURATION_RANGE, "stimulus (ms)");
+    tool.stim_amplitude_pa = amplitude;
+    tool.stim_duration_ms = duration;
+    if ui.small_button("Fig. 8 pulse (500 pA, 50 ms)").clicked() {
+        tool.stim_amplitude_pa = 500.0;
+        tool.stim_duration_ms = 50.0;
+        changed = true;
+    }
+    if changed {
+        live.stimulus.amplitude_pa = tool.stim_amplitude_pa;
+        live.stimulus.duration_ms = tool.stim_duration_ms;
+        draft.mu_e_pa = live.mu_e_pa;
+        draft.sigma_e_pa = live.sigma_e_pa;
+        draft.mu_i_pa = live.mu_i_pa;
+        draft.sigma_i_pa = live.sigma_i_pa;
+        draft.stimulus.amplitude_pa = live.stimulus.amplitude_pa;
+        draft.stimulus.duration_ms = live.stimulus.duration_ms;
+    }
+}
+
+/// The E-I network's rebuild controls on the draft; marks it dirty when anything changes.
+fn ei_network_controls(ui: &mut egui::Ui, panel: &mut PanelState) {
+    let mut d = panel.ei_draft.clone();
+    egui::ComboBox::from_label("landscape").selected_text(d.landscape.name()).show_ui(ui, |ui| {
+        for l in LandscapeKind::ALL {
+            ui.selectable_value(&mut d.landscape, l, l.name());
+        }
+    });
+    slider(ui, &mut d.perlin_size, 1.0..=(d.n_e as f64).min(30.0), "Perlin size");
+    d.perlin_size = d.perlin_size.round();
+    slider(ui, &mut d.direction_deg, 0.0..=360.0, "direction (°)");
+    let mut r = d.shift.round();
+    slider(ui, &mut r, 0.0..=5.0, "shift R of E-E (lattice steps)");
+    d.shift = r.round();
+    let mut scale = f64::from(d.scale_down);
+    ui.add(egui::Slider::new(&mut scale, 1.0..=5.0).step_by(1.0).text("scale-down"));
+    let scale = scale.round().clamp(1.0, 5.0) as u32;
+    let mut seed = d.seed.min(1_000_000_000);
+    ui.add(egui::DragValue::new(&mut seed).range(0..=1_000_000_000).prefix("seed "));
+    d.seed = seed;
+    if scale != d.scale_down
+        && let Ok(mut q) = EiParams::new(d.landscape, scale)
+    {
+        // The user's choices carry over; the scale's own constants follow the new scale.
+        q.seed = d.seed;
+        (q.mu_e_pa, q.sigma_e_pa, q.mu_i_pa, q.sigma_i_pa) = (d.mu_e_pa, d.sigma_e_pa, d.mu_i_pa, d.sigma_i_pa);
+        (q.shift, q.perlin_size, q.direction_deg) = (d.shift, d.perlin_size.min(q.n_e as f64), d.direction_deg);
+        (q.stimulus.amplitude_pa, q.stimulus.duration_ms) = (d.stimulus.amplitude_pa, d.stimulus.duration_ms);
+        (q.warmup_ms, q.duration_ms) = (d.warmup_ms, d.duration_ms);
+        d = q;
+    }
+    ui.label(egui::RichText::new(format!("E {0}×{0}, I {1}×{1}", d.n_e, d.n_i)).small());
+    if d != panel.ei_draft && d.validate().is_ok() {
+        panel.ei_draft = d;
+        panel.dirty = true;
     }
 }
 

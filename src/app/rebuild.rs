@@ -3,7 +3,9 @@
 //! stays free and the window keeps running and drawing the old network; the finished network's
 //! resources are swapped in at the start of a frame. The new network starts after its warm-up (the
 //! panel says so). Painted directions are carried over when the grid keeps its size. A reset keeps
-//! the connections (and any painted landscape) and only restarts the state.
+//! the connections (and any painted landscape) and only restarts the state. The E-I network is
+//! rebuilt the same way (a reset draws it again from its parameters), and a rebuild may switch
+//! between the two networks.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -13,8 +15,11 @@ use bevy::prelude::*;
 use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
 use seqscape_core::model::Params;
+use seqscape_core::model::ei::EiNetwork;
+use seqscape_core::model::ei::EiParams;
 use seqscape_core::model::landscape::Landscape;
 use seqscape_core::model::network::{Connectivity, Network, partition_rows, thread_pool};
+use seqscape_core::sim::ei::{EiSim, insert_ei_network, remove_ei_network};
 use seqscape_core::sim::{
     ActivityBins, NetworkParts, SimConnectivity, SimDelayRing, SimNeurons, SimPool, insert_network,
 };
@@ -32,6 +37,8 @@ pub(super) fn plugin(app: &mut App) {
 pub enum RebuildKind {
     /// New connections for these parameters.
     Build(Box<Params>),
+    /// A new E-I network for these parameters.
+    BuildEi(Box<EiParams>),
     /// Fresh state around the current connections.
     Reset,
 }
@@ -63,8 +70,14 @@ impl Rebuild {
     }
 }
 
+/// The I network or the E-I network, built and warmed up.
+enum BuiltNet {
+    I(Network),
+    Ei(EiNetwork),
+}
+
 struct Built {
-    net: Network,
+    net: BuiltNet,
     generated: Option<Landscape>,
     /// Which neurons keep a painted direction.
     painted: Option<Vec<bool>>,
@@ -102,14 +115,19 @@ fn start(
     conn: Res<SimConnectivity>,
     state: Res<seqscape_core::sim::SimState>,
     generated: Res<GeneratedLandscape>,
+    ei: Option<Res<EiSim>>,
     mut notices: ResMut<Notices>,
 ) {
     if rebuild.task.is_some() {
         return;
     }
-    let Some(kind) = rebuild.wanted.take() else {
+    let Some(mut kind) = rebuild.wanted.take() else {
         return;
     };
+    // The E-I network is reset by drawing it again from its own parameters.
+    if let (RebuildKind::Reset, Some(ei)) = (&kind, &ei) {
+        kind = RebuildKind::BuildEi(Box::new(ei.params.clone()));
+    }
     let threads = pool.0.current_num_threads();
     let pool = match &rebuild.build_pool {
         Some(p) if p.current_num_threads() == threads => p.clone(),
@@ -150,7 +168,36 @@ fn start(
                     let painted = keep.map(|(painted, directions)| repaint(&mut net, &painted, &directions));
                     p.store(500, Ordering::Relaxed);
                     warm(&mut net, &p);
-                    Ok(Built { net, generated, painted })
+                    Ok(Built { net: BuiltNet::I(net), generated, painted })
+                }),
+            )
+        }
+        RebuildKind::BuildEi(params) => {
+            let mut params = *params;
+            params.stimulus.pulses = 0;
+            if let Err(e) = params.validate() {
+                rebuild.started = None;
+                rebuild.what = format!("not rebuilt: {e}");
+                return;
+            }
+            let what = format!("building the E-I network {} n={} seed {}", params.landscape, params.n_e, params.seed);
+            if generated.painted.iter().any(|&b| b) {
+                notices.push("the painted directions are dropped: the E-I network is drawn from its landscape");
+            }
+            let p = progress.clone();
+            (
+                what,
+                Box::new(move || {
+                    let mut net = EiNetwork::build(params, pool).map_err(|e| e.to_string())?;
+                    let generated = Some(net.conn.landscape.clone());
+                    p.store(500, Ordering::Relaxed);
+                    let total = net.params.warmup_steps();
+                    let piece = ((10.0 / net.params.dt_ms) as u64).max(1);
+                    while net.step < total {
+                        net.advance(piece.min(total - net.step));
+                        p.store(500 + (500 * net.step / total.max(1)) as u32, Ordering::Relaxed);
+                    }
+                    Ok(Built { net: BuiltNet::Ei(net), generated, painted: None })
                 }),
             )
         }
@@ -165,7 +212,7 @@ fn start(
                 Box::new(move || {
                     let mut net = Network::assemble(params, conn, pool);
                     warm(&mut net, &p);
-                    Ok(Built { net, generated: None, painted })
+                    Ok(Built { net: BuiltNet::I(net), generated: None, painted })
                 }),
             )
         }
@@ -203,25 +250,46 @@ fn finish(world: &mut World) {
         Ok(Built { net, generated, painted }) => {
             // The simulation's own pool runs the new network; the build pool stays for the next.
             let pool = world.resource::<SimPool>().0.clone();
-            let t_ms = net.t_ms();
             let kept = painted.as_ref().map_or(0, |p| p.iter().filter(|&&b| b).count());
-            let what = format!(
-                "network ready: {} {} n={}; the clock restarts after the warm-up, at {:.2} s{}",
-                net.params.preset,
-                net.params.landscape,
-                net.params.n,
-                t_ms / 1000.0,
-                if kept > 0 { format!("; {kept} painted neurons kept") } else { String::new() }
-            );
             // The old network's memory is returned on another thread.
             let old = (
                 world.remove_resource::<SimConnectivity>(),
                 world.remove_resource::<SimNeurons>(),
                 world.remove_resource::<SimDelayRing>(),
+                remove_ei_network(world),
             );
             std::thread::spawn(move || drop(old));
-            insert_network(world, NetworkParts::from_network(net), pool);
-            world.resource_mut::<ActivityBins>().open_start_ms = t_ms;
+            let what = match net {
+                BuiltNet::I(net) => {
+                    let t_ms = net.t_ms();
+                    let what = format!(
+                        "network ready: {} {} n={}; the clock restarts after the warm-up, at {:.2} s{}",
+                        net.params.preset,
+                        net.params.landscape,
+                        net.params.n,
+                        t_ms / 1000.0,
+                        if kept > 0 { format!("; {kept} painted neurons kept") } else { String::new() }
+                    );
+                    insert_network(world, NetworkParts::from_network(net), pool);
+                    world.resource_mut::<ActivityBins>().open_start_ms = t_ms;
+                    what
+                }
+                BuiltNet::Ei(mut net) => {
+                    let what = format!(
+                        "E-I network ready: {} E {}×{}, I {}×{}; the clock restarts after the warm-up, at {:.2} s",
+                        net.params.landscape,
+                        net.params.n_e,
+                        net.params.n_e,
+                        net.params.n_i,
+                        net.params.n_i,
+                        net.t_ms() / 1000.0
+                    );
+                    // The simulation's pool runs it from now on.
+                    net.pool = pool;
+                    insert_ei_network(world, net);
+                    what
+                }
+            };
             if let Some(l) = generated {
                 world.insert_resource(GeneratedLandscape::new(l));
             }

@@ -165,12 +165,13 @@ enum Use {
 }
 
 /// Window captures asked for this frame. Bevy takes one screenshot of a window per frame and
-/// skips any other, so every consumer shares one capture, and a new one is asked for only when
-/// the last has arrived.
+/// skips any other, so every consumer shares one capture. A capture arrives a few frames after it
+/// is asked for (the GPU read-back), so up to [`MAX_IN_FLIGHT`] are under way at once: waiting for
+/// each before asking for the next would halve the recording's frame rate.
 #[derive(Resource, Default)]
 struct Shots {
     wanted: Vec<Use>,
-    in_flight: Arc<std::sync::atomic::AtomicBool>,
+    in_flight: Arc<std::sync::atomic::AtomicU32>,
     /// Frames the capture in flight has waited; after many, it is given up.
     waited: u32,
 }
@@ -377,26 +378,30 @@ fn send_frame(slot: &Slot, dropped: &AtomicU64, image: &Image, crop_left: u32) {
     }
 }
 
-/// Takes one screenshot of the window for everything that asked for one, unless the last has not
-/// arrived yet.
+/// Captures under way at once.
+const MAX_IN_FLIGHT: u32 = 3;
+
+/// Takes one screenshot of the window for everything that asked for one, unless
+/// [`MAX_IN_FLIGHT`] captures are still under way.
 fn shoot(mut commands: Commands, mut shots: ResMut<Shots>) {
     if shots.wanted.is_empty() {
         return;
     }
-    if shots.in_flight.load(Ordering::Acquire) {
+    if shots.in_flight.load(Ordering::Acquire) >= MAX_IN_FLIGHT {
         shots.waited += 1;
         if shots.waited < 120 {
             return;
         }
         // Lost (e.g. the window was minimised): ask again.
+        shots.in_flight.store(0, Ordering::Release);
     }
     shots.waited = 0;
-    shots.in_flight.store(true, Ordering::Release);
+    shots.in_flight.fetch_add(1, Ordering::AcqRel);
     let uses = std::mem::take(&mut shots.wanted);
     let in_flight = shots.in_flight.clone();
     commands.spawn(Screenshot::primary_window()).observe(
         move |shot: On<ScreenshotCaptured>, mut notices: ResMut<Notices>, mut exit_shot: ResMut<ExitScreenshot>| {
-            in_flight.store(false, Ordering::Release);
+            let _ = in_flight.fetch_update(Ordering::AcqRel, Ordering::Acquire, |k| Some(k.saturating_sub(1)));
             for u in &uses {
                 match u {
                     Use::Frame { slot, dropped, crop_left } => send_frame(slot, dropped, &shot.image, *crop_left),

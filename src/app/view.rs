@@ -1,12 +1,15 @@
 //! The activity texture: one texel per neuron, nearest filtering, rewritten once per rendered
 //! frame from `ActivityBins.trace` through the chosen colour map. Texel row 0 is the top of the
 //! image, so neuron row y goes to texel row `n − 1 − y` (y up on screen). Nine sprites share the
-//! texture; the eight around the sheet show only when the torus is tiled 3×3.
+//! texture; the eight around the sheet show only when the torus is tiled 3×3. With the E-I network
+//! the texture shows the E sheet, or the I sheet (its own resolution, stretched over the same torus)
+//! when `show_i` is on.
 
 use bevy::asset::RenderAssetUsages;
 use bevy::image::ImageSampler;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use seqscape_core::sim::ei::InhibitoryBins;
 use seqscape_core::sim::{ActivityBins, SimState};
 
 use super::{AppSet, ViewSettings};
@@ -64,18 +67,29 @@ fn setup(mut commands: Commands, mut images: ResMut<Assets<Image>>, state: Res<S
     commands.insert_resource(ActivityImage { handle, n });
 }
 
-/// Follows a new sheet size and the tiling switch.
+/// The activity shown: the I sheet's when asked for and there is one, else the (E) sheet's.
+fn shown<'a>(settings: &ViewSettings, bins: &'a ActivityBins, i_bins: Option<&'a InhibitoryBins>) -> &'a ActivityBins {
+    match i_bins {
+        Some(i) if settings.show_i => &i.0,
+        _ => bins,
+    }
+}
+
+/// Follows a new sheet size, the sheet shown and the tiling switch.
 fn resize(
     state: Res<SimState>,
     settings: Res<ViewSettings>,
+    bins: Res<ActivityBins>,
+    i_bins: Option<Res<InhibitoryBins>>,
     mut image: ResMut<ActivityImage>,
     mut images: ResMut<Assets<Image>>,
     mut tiles: Query<(&SheetTile, &mut Sprite, &mut Transform, &mut Visibility)>,
 ) {
     let n = state.params.n;
-    if image.n != n {
-        let _ = images.insert(&image.handle, new_image(n));
-        image.n = n;
+    let texels = shown(&settings, &bins, i_bins.as_deref()).n;
+    if image.n != texels {
+        let _ = images.insert(&image.handle, new_image(texels));
+        image.n = texels;
     }
     for (tile, mut sprite, mut transform, mut visibility) in &mut tiles {
         let size = Some(Vec2::splat(n as f32));
@@ -100,11 +114,13 @@ fn lut(colormap: Colormap) -> Vec<[u8; 4]> {
 
 fn upload(
     bins: Res<ActivityBins>,
+    i_bins: Option<Res<InhibitoryBins>>,
     settings: Res<ViewSettings>,
     image: Res<ActivityImage>,
     mut images: ResMut<Assets<Image>>,
     mut table: Local<Option<(Colormap, Vec<[u8; 4]>)>>,
 ) {
+    let bins = shown(&settings, &bins, i_bins.as_deref());
     let n = image.n;
     if bins.trace.len() != n * n {
         return;

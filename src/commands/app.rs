@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser};
 
 use crate::app::clock::{MAX_SPEED, MIN_SPEED};
+use seqscape_core::model::LandscapeKind;
+use seqscape_core::model::ei::EiParams;
+
 use crate::app::{LaunchOptions, ViewSettings, WindowConfig};
+use crate::commands::ei::NetworkArgs;
 use crate::commands::record::COLORMAPS;
 use crate::error::UserError;
 use crate::options::{ModelArgs, landscape};
@@ -13,6 +17,7 @@ use crate::output::atomic::check_target;
 use crate::output::colormap::Colormap;
 use crate::output::frames::DEFAULT_TRACE_MAX;
 use crate::output::video::{VideoFormat, check_video_target};
+use crate::presets::{self, Model};
 
 /// Options of `seqscape app` (and of `seqscape` without a command).
 #[derive(Args, Debug, Clone)]
@@ -22,6 +27,8 @@ pub struct AppArgs {
     pub landscape: Option<String>,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub network: NetworkArgs,
     /// Run this many frames, then exit (after saving --screenshot, if given).
     #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
     pub frames: Option<u64>,
@@ -138,7 +145,7 @@ pub fn app(args: AppArgs) -> Result<(), UserError> {
     let size = parse_window(&args.window)?;
     let speed = parse_speed(&args.speed)?;
     let landscape = args.landscape.as_deref().map(landscape).transpose()?;
-    let params = args.model.params_for(landscape)?;
+    let model = model_for(&args, landscape)?;
     // Leave a core to the renderer unless the user chose.
     let threads = match args.model.threads() {
         0 => std::thread::available_parallelism().map_or(1, |c| c.get().saturating_sub(1).max(1)),
@@ -161,6 +168,83 @@ pub fn app(args: AppArgs) -> Result<(), UserError> {
         tiled: args.tiled,
         trails: true,
         help: false,
+        show_i: false,
     };
-    crate::app::run(WindowConfig { params, options, view, size })
+    crate::app::run(WindowConfig { model, options, view, size })
+}
+
+/// The network the options and the preset (built in or a file, `network = "ei"` for the E-I
+/// network) define.
+fn model_for(args: &AppArgs, landscape: Option<LandscapeKind>) -> Result<Model, UserError> {
+    let net = &args.network;
+    net.check_i_only()?;
+    if let Some(pulses) = net.pulses {
+        return Err(UserError(format!(
+            "invalid --pulses {pulses} with app: expected no --pulses (in the window a click on the sheet stimulates)"
+        )));
+    }
+    let file = presets::is_file(&args.model.preset).then(|| Path::new(&args.model.preset));
+    let from_file = match file {
+        Some(path) => match presets::load_model(path).map_err(UserError)? {
+            Model::Ei(p) => Some(p),
+            Model::I(_) if net.is_ei() => {
+                return Err(UserError(format!(
+                    "invalid --preset {} with --network ei: expected an E-I preset file (network = \"ei\")",
+                    path.display()
+                )));
+            }
+            Model::I(_) => None,
+        },
+        None => None,
+    };
+    match from_file {
+        Some(p) => ei_file_with_options(p, &args.model, net, landscape).map(Model::Ei),
+        None if net.is_ei() => Ok(Model::Ei(net.ei_params(&args.model, landscape.unwrap_or(LandscapeKind::Perlin))?)),
+        None => Ok(Model::I(args.model.params_for(landscape)?)),
+    }
+}
+
+/// An E-I preset file's parameters with the command line's options on top.
+fn ei_file_with_options(
+    mut p: EiParams,
+    model: &ModelArgs,
+    net: &NetworkArgs,
+    landscape: Option<LandscapeKind>,
+) -> Result<EiParams, UserError> {
+    let only_i = |option: &str| UserError(format!("invalid {option} with an E-I preset: expected --network i"));
+    if model.grid.is_some() {
+        return Err(only_i("--grid"));
+    }
+    if model.j_pa.is_some() {
+        return Err(only_i("--j-pa"));
+    }
+    if let Some(s) = model.scale_down.filter(|&s| s != p.scale_down) {
+        return Err(UserError(format!(
+            "invalid --scale-down {s} with an E-I preset of scale_down {}: expected {} or set scale_down in the file",
+            p.scale_down, p.scale_down
+        )));
+    }
+    if let Some(l) = landscape {
+        p.landscape = l;
+    }
+    if let Some(seed) = model.seed {
+        p.seed = seed;
+    }
+    let set = |field: &mut f64, v: Option<f64>| {
+        if let Some(v) = v {
+            *field = v;
+        }
+    };
+    set(&mut p.warmup_ms, model.warmup_ms);
+    set(&mut p.duration_ms, model.duration_ms);
+    set(&mut p.shift, model.shift);
+    set(&mut p.perlin_size, model.perlin_size);
+    set(&mut p.direction_deg, model.direction);
+    set(&mut p.tau_s_ms, model.tau_s);
+    set(&mut p.mu_e_pa, net.mu_e.or(model.mu));
+    set(&mut p.mu_i_pa, net.mu_i.or(model.mu));
+    set(&mut p.sigma_e_pa, net.sigma_e.or(model.sigma));
+    set(&mut p.sigma_i_pa, net.sigma_i.or(model.sigma));
+    p.validate()?;
+    Ok(p)
 }

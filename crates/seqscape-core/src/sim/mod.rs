@@ -5,6 +5,7 @@
 //! [`SimSystemsPlugin`].
 
 mod batch;
+pub mod ei;
 mod plugin;
 mod resources;
 mod runner;

@@ -46,7 +46,7 @@ impl Plugin for SimSystemsPlugin {
                 systems::record.in_set(SimSet::Record),
             )
                 .chain()
-                .run_if(systems::not_finished),
+                .run_if(systems::not_finished.and_then(resource_exists::<SimNeurons>)),
         );
         app.edit_schedule(SimTick, |s| {
             s.set_executor(SingleThreadedExecutor::new());
