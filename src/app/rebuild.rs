@@ -5,9 +5,9 @@
 //! panel says so). Painted directions are carried over when the grid keeps its size. A reset keeps
 //! the connections (and any painted landscape) and only restarts the state.
 
+use bevy::platform::time::Instant;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Instant;
 
 use bevy::prelude::*;
 use bevy::tasks::futures::check_ready;

@@ -119,6 +119,11 @@ fn check_writable(dir: &Path, what: &str) -> Result<(), UserError> {
 
 /// Runs `seqscape app`.
 pub fn app(args: AppArgs) -> Result<(), UserError> {
+    crate::app::run(window_config(&args)?)
+}
+
+/// The window's start-up configuration from its options, every output path checked.
+pub fn window_config(args: &AppArgs) -> Result<WindowConfig, UserError> {
     let colormap = Colormap::from_name(&args.colormap.trim().to_ascii_lowercase())
         .map_err(|_| UserError(format!("invalid colormap '{}': expected one of: {COLORMAPS}", args.colormap)))?;
     if let Some(shot) = &args.screenshot {
@@ -134,6 +139,8 @@ pub fn app(args: AppArgs) -> Result<(), UserError> {
         VideoFormat::from_path(to).map_err(UserError)?;
         check_video_target(to).map_err(UserError)?;
     }
+    // The browser has no folders: recordings are offered as downloads.
+    #[cfg(not(target_arch = "wasm32"))]
     check_writable(&args.record_dir, "recordings")?;
     let size = parse_window(&args.window)?;
     let speed = parse_speed(&args.speed)?;
@@ -162,5 +169,5 @@ pub fn app(args: AppArgs) -> Result<(), UserError> {
         trails: true,
         help: false,
     };
-    crate::app::run(WindowConfig { params, options, view, size })
+    Ok(WindowConfig { params, options, view, size })
 }
