@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if command -v apt-get >/dev/null 2>&1; then
     need=()
-    for pkg in xvfb xauth xdotool mesa-vulkan-drivers libvulkan1 ffmpeg python3-numpy python3-venv; do
+    for pkg in xvfb xauth xdotool mesa-vulkan-drivers libvulkan1 ffmpeg python3-numpy python3-venv chromium nodejs npm; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
     if [ "${#need[@]}" -gt 0 ]; then
@@ -43,4 +43,8 @@ if ! "$nest_venv/bin/python" -c 'import nest' >/dev/null 2>&1; then
     "$nest_venv/bin/pip" install --quiet nest-simulator numpy
 fi
 export SEQSCAPE_NEST_PYTHON="$nest_venv/bin/python"
+# The browser build and its driver for tests/web.rs: the wasm32 target, wasm-bindgen-cli and
+# playwright-core from the package registries, Chromium from Debian.
+./scripts/web.sh build
+[ -d tests/web/node_modules/playwright-core ] || npm install --prefix tests/web --no-audit --no-fund --silent
 cargo test --workspace "$@"

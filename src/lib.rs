@@ -1,7 +1,7 @@
 //! seqscape: the command line, outputs and (with the `window` feature) the window around
 //! [`seqscape_core`].
 //!
-//! Layers, each importing only those below it: [`cli`] → [`commands`] → [`app`] (the window),
+//! Layers, each importing only those below it: [`cli`] and [`web`] (the browser's entry) → [`commands`] → [`app`] (the window),
 //! [`figures`] → [`options`], [`presets`] → [`output`] → [`error`] and the core.
 
 #[cfg(feature = "window")]
@@ -13,5 +13,7 @@ pub mod figures;
 pub mod options;
 pub mod output;
 pub mod presets;
+#[cfg(feature = "window")]
+pub mod web;
 
 pub use seqscape_core as core;

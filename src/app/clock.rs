@@ -4,7 +4,9 @@
 //! factor, the frame rate and, at exit, the longest frame.
 
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use bevy::platform::time::Instant;
 
 use bevy::prelude::*;
 use seqscape_core::sim::{SimPool, SimState, run_ticks};

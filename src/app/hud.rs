@@ -3,7 +3,7 @@
 //! and a running recording, first-run hints that fade after a few seconds, and the help window
 //! (`H` or `?`) with every shortcut.
 
-use std::time::Instant;
+use bevy::platform::time::Instant;
 
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32};

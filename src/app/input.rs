@@ -15,7 +15,9 @@
 //! `S` screenshot, `H`/`?` help, `F` fit, `T` tile 3×3.
 
 use std::f64::consts::TAU;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use bevy::platform::time::Instant;
 
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;

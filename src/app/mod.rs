@@ -15,16 +15,17 @@ mod camera;
 pub mod clock;
 mod hud;
 mod input;
+pub mod page;
 mod panel;
 mod rebuild;
 mod recorder;
 mod tracking;
 mod view;
 
+use bevy::platform::time::Instant;
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 use bevy::log::{Level, LogPlugin};
 use bevy::prelude::*;
@@ -149,14 +150,14 @@ pub fn warm_up(world: &mut World) {
     pool.install(|| run_ticks(world, ticks));
 }
 
-/// Checks that an X display can be reached (the window needs one; Wayland runs it through XWayland).
 /// Whether a Vulkan loader and at least one driver are installed (the renderer needs both; Mesa's
 /// software driver will do).
+#[cfg(not(target_arch = "wasm32"))]
 fn check_vulkan() -> Result<(), String> {
     const FIX: &str = "install libvulkan1 and a driver, e.g. 'apt-get install libvulkan1 mesa-vulkan-drivers'";
     let lib_dirs =
         ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
-    if !lib_dirs.iter().any(|d| Path::new(d).join("libvulkan.so.1").exists()) {
+    if !lib_dirs.iter().any(|d| std::path::Path::new(d).join("libvulkan.so.1").exists()) {
         return Err(format!("no Vulkan loader (libvulkan.so.1) found; {FIX}"));
     }
     let listed: Vec<PathBuf> = ["VK_DRIVER_FILES", "VK_ICD_FILENAMES"]
@@ -181,6 +182,8 @@ fn check_vulkan() -> Result<(), String> {
     if found { Ok(()) } else { Err(format!("no Vulkan driver found; {FIX}")) }
 }
 
+/// Checks that an X display can be reached (the window needs one; Wayland runs it through XWayland).
+#[cfg(not(target_arch = "wasm32"))]
 fn check_display() -> Result<(), String> {
     let display = std::env::var("DISPLAY").unwrap_or_default();
     if display.is_empty() {
@@ -214,6 +217,7 @@ fn check_display() -> Result<(), String> {
 
 /// Opens the window; returns when it is closed.
 pub fn run(config: WindowConfig) -> Result<(), UserError> {
+    #[cfg(not(target_arch = "wasm32"))]
     if let Err(why) = check_display().and_then(|()| check_vulkan()) {
         return Err(UserError(format!(
             "cannot open a window: {why}; without a display use 'seqscape figure' for pictures or 'seqscape record' for videos"
@@ -254,6 +258,10 @@ fn build_app(
                 primary_window: Some(Window {
                     title: "seqscape — From space to time".into(),
                     resolution: WindowResolution::new(w, h),
+                    // In the browser: the page's canvas, following the page's size.
+                    canvas: cfg!(target_arch = "wasm32").then(|| "#seqscape".to_string()),
+                    fit_canvas_to_parent: true,
+                    prevent_default_event_handling: true,
                     ..default()
                 }),
                 exit_condition: ExitCondition::OnPrimaryClosed,
@@ -293,6 +301,9 @@ fn build_app(
         panel::plugin,
         hud::plugin,
     ));
+    if cfg!(target_arch = "wasm32") {
+        app.add_plugins(page::plugin);
+    }
     app
 }
 

@@ -7,9 +7,9 @@
 //! rebuilt the same way (a reset draws it again from its parameters), and a rebuild may switch
 //! between the two networks.
 
+use bevy::platform::time::Instant;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Instant;
 
 use bevy::prelude::*;
 use bevy::tasks::futures::check_ready;

@@ -126,6 +126,11 @@ fn check_writable(dir: &Path, what: &str) -> Result<(), UserError> {
 
 /// Runs `seqscape app`.
 pub fn app(args: AppArgs) -> Result<(), UserError> {
+    crate::app::run(window_config(&args)?)
+}
+
+/// The window's start-up configuration from its options, every output path checked.
+pub fn window_config(args: &AppArgs) -> Result<WindowConfig, UserError> {
     let colormap = Colormap::from_name(&args.colormap.trim().to_ascii_lowercase())
         .map_err(|_| UserError(format!("invalid colormap '{}': expected one of: {COLORMAPS}", args.colormap)))?;
     if let Some(shot) = &args.screenshot {
@@ -141,11 +146,13 @@ pub fn app(args: AppArgs) -> Result<(), UserError> {
         VideoFormat::from_path(to).map_err(UserError)?;
         check_video_target(to).map_err(UserError)?;
     }
+    // The browser has no folders: recordings are offered as downloads.
+    #[cfg(not(target_arch = "wasm32"))]
     check_writable(&args.record_dir, "recordings")?;
     let size = parse_window(&args.window)?;
     let speed = parse_speed(&args.speed)?;
     let landscape = args.landscape.as_deref().map(landscape).transpose()?;
-    let model = model_for(&args, landscape)?;
+    let model = model_for(args, landscape)?;
     // Leave a core to the renderer unless the user chose.
     let threads = match args.model.threads() {
         0 => std::thread::available_parallelism().map_or(1, |c| c.get().saturating_sub(1).max(1)),
@@ -170,7 +177,7 @@ pub fn app(args: AppArgs) -> Result<(), UserError> {
         help: false,
         show_i: false,
     };
-    crate::app::run(WindowConfig { model, options, view, size })
+    Ok(WindowConfig { model, options, view, size })
 }
 
 /// The network the options and the preset (built in or a file, `network = "ei"` for the E-I

@@ -30,9 +30,13 @@ pub struct Registered(u64);
 
 fn add(path: Option<&Path>, child: Option<Child>) -> Registered {
     static INSTALL: Once = Once::new();
+    // The browser has no signals (and no files or helper processes to clean up).
+    #[cfg(not(target_arch = "wasm32"))]
     INSTALL.call_once(|| {
         let _ = ctrlc::set_handler(on_signal);
     });
+    #[cfg(target_arch = "wasm32")]
+    INSTALL.call_once(|| ());
     let mut live = live();
     live.next += 1;
     let id = live.next;
@@ -77,6 +81,7 @@ impl Drop for Registered {
     }
 }
 
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn on_signal() {
     let mut live = live();
     for (_, child) in &mut live.children {

@@ -20,6 +20,8 @@ pub const FONT_FAMILY: &str = "sans-serif";
 /// Safe to call any number of times; only the first call does work.
 pub fn ensure_font() -> Result<(), OutputError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
+    // In the browser plotters draws text through the page's canvas, not a registered font.
+    #[cfg(not(target_arch = "wasm32"))]
     let ok = *REGISTERED.get_or_init(|| {
         plotters::style::register_font(
             FONT_FAMILY,
@@ -28,6 +30,8 @@ pub fn ensure_font() -> Result<(), OutputError> {
         )
         .is_ok()
     });
+    #[cfg(target_arch = "wasm32")]
+    let ok = *REGISTERED.get_or_init(|| false);
     if ok {
         Ok(())
     } else {

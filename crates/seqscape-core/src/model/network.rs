@@ -285,11 +285,40 @@ pub struct Network {
 
 /// Builds a rayon pool with `threads` workers (0: all cores).
 pub fn thread_pool(threads: usize) -> Arc<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("seqscape-sim-{i}"));
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = threads;
+        page_pool()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    native_pool(threads, "seqscape-sim")
+}
+
+/// A pool of `threads` workers (0: all cores) named `name-i`; one worker if threads cannot be made.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn native_pool(threads: usize, name: &'static str) -> Arc<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new().thread_name(move |i| format!("{name}-{i}"));
     if threads > 0 {
         b = b.num_threads(threads);
     }
     Arc::new(b.build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one thread")))
+}
+
+/// In the browser the page has one thread and cannot start others: one pool whose only worker is
+/// that thread, shared by every network (rayon runs the work inline).
+#[cfg(target_arch = "wasm32")]
+pub fn page_pool() -> Arc<rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Arc<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        Arc::new(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .use_current_thread()
+                .build()
+                .expect("the page's thread joins its own pool"),
+        )
+    })
+    .clone()
 }
 
 /// How many partitions to split the sheet into for `threads` workers: a few stripes each, so that

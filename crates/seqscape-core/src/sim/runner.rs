@@ -5,7 +5,7 @@
 //! without a cross-thread hand-off.
 
 use std::sync::Arc;
-use std::time::Instant;
+use web_time::Instant;
 
 use bevy::prelude::*;
 

@@ -260,11 +260,12 @@ fn prefetch(targets: &[u32]) {
 
 /// Builds a rayon pool with `threads` workers (0: all cores).
 pub fn ei_thread_pool(threads: usize) -> Arc<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("seqscape-ei-{i}"));
-    if threads > 0 {
-        b = b.num_threads(threads);
+    #[cfg(target_arch = "wasm32")]
+    {
+        crate::model::network::thread_pool(threads)
     }
-    Arc::new(b.build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one thread")))
+    #[cfg(not(target_arch = "wasm32"))]
+    crate::model::network::native_pool(threads, "seqscape-ei")
 }
 
 /// The E-I network with its own thread pool.

@@ -1,6 +1,6 @@
 //! A batch run of the E-I network: warm-up + duration, every spike recorded with its population.
 
-use std::time::Instant;
+use web_time::Instant;
 
 use super::network::{EiNetwork, ei_thread_pool};
 use super::params::{EiParams, Population};

@@ -1,0 +1,132 @@
+//! The browser page around the window: a few times a second the simulation's state goes into the
+//! page's `#status` element as JSON (time, real-time factor, frames per second, the mean activity
+//! and the activity around the last click), for the page's caption and for tests that drive a
+//! browser; problems with the page's options go into `#problems`. Outside the browser nothing is
+//! written.
+
+use bevy::prelude::*;
+
+use super::AppSet;
+use super::clock::SimClock;
+
+/// Writes the simulation's state into the page's `#status` element.
+pub fn plugin(app: &mut App) {
+    app.init_resource::<PageStatus>();
+    app.add_systems(Update, (note_stimuli.after(AppSet::Input).before(AppSet::Simulate), write_status).chain());
+}
+
+/// The last stimulus (sheet coordinates) and when the status was last written.
+#[derive(Resource, Default)]
+struct PageStatus {
+    last_click: Option<(f64, f64)>,
+    clicks: u64,
+    last_write_ms: f64,
+}
+
+fn note_stimuli(queue: Res<seqscape_core::sim::StimulusQueue>, mut status: ResMut<PageStatus>) {
+    if let Some(s) = queue.0.last() {
+        status.last_click = Some((s.x, s.y));
+        status.clicks += 1;
+    }
+}
+
+fn write_status(
+    time: Res<Time<Real>>,
+    clock: Res<SimClock>,
+    state: Res<seqscape_core::sim::SimState>,
+    bins: Res<seqscape_core::sim::ActivityBins>,
+    conn: Option<Res<seqscape_core::sim::SimConnectivity>>,
+    ei: Option<Res<seqscape_core::sim::ei::EiSim>>,
+    mut status: ResMut<PageStatus>,
+) {
+    let now_ms = time.elapsed_secs_f64() * 1000.0;
+    if now_ms - status.last_write_ms < 250.0 {
+        return;
+    }
+    status.last_write_ms = now_ms;
+    // The shown sheet: the I network's, or the E-I network's E sheet.
+    let n = bins.n;
+    let (landscape, seed, network) = match (&ei, &conn) {
+        (Some(ei), _) => (&ei.conn.landscape.direction, ei.params.seed, "ei"),
+        (None, Some(conn)) => (&conn.landscape.direction, state.params.seed, "i"),
+        (None, None) => return,
+    };
+    let mean = |f: &dyn Fn(usize, usize) -> bool| {
+        let (mut sum, mut count) = (0.0f64, 0usize);
+        for (id, &t) in bins.trace.iter().enumerate() {
+            if f(id % n.max(1), id / n.max(1)) {
+                sum += f64::from(t);
+                count += 1;
+            }
+        }
+        if count > 0 { sum / count as f64 } else { 0.0 }
+    };
+    let sheet_mean = mean(&|_, _| true);
+    let near_click = status.last_click.map(|(cx, cy)| {
+        let nf = n as f64;
+        mean(&|x, y| {
+            let dx = (x as f64 - cx).rem_euclid(nf);
+            let dy = (y as f64 - cy).rem_euclid(nf);
+            let (dx, dy) = (dx.min(nf - dx), dy.min(nf - dy));
+            dx * dx + dy * dy <= 9.0
+        })
+    });
+    let json = serde_json::json!({
+        "t_ms": ei.as_ref().map_or(state.step as f64 * state.params.dt_ms, |e| e.t_ms()),
+        "real_time_factor": clock.real_time_factor(),
+        "fps": clock.fps,
+        "n": n,
+        "seed": seed,
+        "network": network,
+        "activity_mean": sheet_mean,
+        "clicks": status.clicks,
+        "last_click": status.last_click.map(|(x, y)| [x, y]),
+        "activity_near_click": near_click,
+        "landscape_hash": format!("{:016x}", landscape_hash(landscape)),
+    });
+    dom::set_status(&json.to_string());
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use dom::{query, show_problems};
+
+#[cfg(target_arch = "wasm32")]
+mod dom {
+    use wasm_bindgen::JsCast;
+
+    fn element(id: &str) -> Option<web_sys::HtmlElement> {
+        web_sys::window()?.document()?.get_element_by_id(id)?.dyn_into().ok()
+    }
+
+    pub fn set_status(text: &str) {
+        if let Some(e) = element("status") {
+            e.set_text_content(Some(text));
+        }
+    }
+
+    /// Shows `lines` in the page's `#problems` box (hidden when there are none).
+    pub fn show_problems(lines: &[String]) {
+        if let Some(e) = element("problems") {
+            e.set_text_content(Some(&lines.join("\n")));
+            let _ = e.style().set_property("display", if lines.is_empty() { "none" } else { "block" });
+        }
+    }
+
+    /// The page address's query, `?…` (empty without one).
+    pub fn query() -> String {
+        web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod dom {
+    pub fn set_status(_text: &str) {}
+}
+
+/// FNV-1a over the landscape's direction bits: tells landscapes apart.
+fn landscape_hash(direction: &[f32]) -> u64 {
+    direction
+        .iter()
+        .flat_map(|d| d.to_bits().to_le_bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
