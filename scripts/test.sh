@@ -4,9 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if command -v apt-get >/dev/null 2>&1; then
     need=()
-    for pkg in xvfb xauth xdotool mesa-vulkan-drivers libvulkan1 ffmpeg python3-numpy python3-venv chromium nodejs npm; do
+    for pkg in xvfb xauth xdotool mesa-vulkan-drivers libvulkan1 ffmpeg python3-numpy python3-venv chromium; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
+    # Node for the browser test's driver: Debian's, unless a node with npm is already there.
+    command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
     if [ "${#need[@]}" -gt 0 ]; then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -60,8 +60,28 @@ pub fn model_from_toml(text: &str, origin: &str) -> Result<Model, String> {
     }
 }
 
-/// Reads a preset file of either network.
+/// The preset files of `assets/presets`, by name, built into the binary for the browser (which has
+/// no folders to search).
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("playground", include_str!("../assets/presets/playground.toml")),
+    ("demo", include_str!("../assets/presets/demo.toml")),
+    ("fig2-perlin", include_str!("../assets/presets/fig2-perlin.toml")),
+    ("fig2-random", include_str!("../assets/presets/fig2-random.toml")),
+    ("fig2-symmetric", include_str!("../assets/presets/fig2-symmetric.toml")),
+    ("fig2-homogeneous", include_str!("../assets/presets/fig2-homogeneous.toml")),
+];
+
+/// The text of the bundled preset `name`.
+pub fn bundled(name: &str) -> Option<&'static str> {
+    BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
+/// Reads a preset file of either network (in the browser: the bundled preset of the file's name).
 pub fn load_model(path: &Path) -> Result<Model, String> {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(text) = path.file_stem().and_then(|s| bundled(&s.to_string_lossy())) {
+        return model_from_toml(text, &path.display().to_string());
+    }
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {}: {e}", path.display()))?;
     model_from_toml(&text, &path.display().to_string())

@@ -4,7 +4,7 @@
 //! parser checks them, so `?seed=abc` is refused with the command line's message), reports any it
 //! cannot use on the page and starts with the defaults in their place, then opens the window in
 //! the canvas `#seqscape` (the window's `page` plugin reports its state to the page). Presets are
-//! bundled into the binary ([`BUNDLED_PRESETS`]).
+//! bundled into the binary ([`crate::presets::BUNDLED`]).
 
 use crate::commands::app::{AppArgs, window_config};
 use crate::error::UserError;
@@ -13,16 +13,6 @@ use crate::presets::Model;
 /// The scale-down of the page's default sheet (50×50): the largest sheet a page's one thread runs
 /// in real time with a software renderer.
 pub const WEB_SCALE_DOWN: u32 = 2;
-
-/// The preset files in `assets/presets`, by name, bundled for the browser (which has no folders).
-pub const BUNDLED_PRESETS: &[(&str, &str)] = &[
-    ("playground", include_str!("../assets/presets/playground.toml")),
-    ("demo", include_str!("../assets/presets/demo.toml")),
-    ("fig2-perlin", include_str!("../assets/presets/fig2-perlin.toml")),
-    ("fig2-random", include_str!("../assets/presets/fig2-random.toml")),
-    ("fig2-symmetric", include_str!("../assets/presets/fig2-symmetric.toml")),
-    ("fig2-homogeneous", include_str!("../assets/presets/fig2-homogeneous.toml")),
-];
 
 /// The URL parameters the page understands, each with the command-line option it stands for.
 /// `view` is `sheet` or `tiled`; `arrows` is `on` or `off`.
@@ -85,7 +75,7 @@ fn config_for(pairs: &[(String, String)]) -> Result<crate::app::WindowConfig, Us
     let mut arrows = None;
     for (key, value) in pairs {
         match key.as_str() {
-            "preset" if BUNDLED_PRESETS.iter().any(|(name, _)| name == value) => bundled = Some(value.clone()),
+            "preset" if crate::presets::bundled(value).is_some() => bundled = Some(value.clone()),
             "view" => match value.as_str() {
                 "sheet" => view_tiled = Some(false),
                 "tiled" => view_tiled = Some(true),
@@ -106,7 +96,7 @@ fn config_for(pairs: &[(String, String)]) -> Result<crate::app::WindowConfig, Us
     let page = Page::try_parse_from(&argv).map_err(|e| UserError(first_line(&e.to_string())))?;
     let mut config = window_config(&page.args)?;
     if let Some(name) = bundled {
-        let text = BUNDLED_PRESETS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or_default();
+        let text = crate::presets::bundled(&name).unwrap_or_default();
         let landscape = page.args.landscape.as_deref().map(crate::options::landscape).transpose()?;
         let seed = page.args.model.seed;
         config.model = match crate::presets::model_from_toml(text, &name).map_err(UserError)? {
@@ -183,25 +173,6 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A link to the page with these settings (what the panel's "copy link" copies), from the page's
-/// address `base`.
-pub fn link_for(base: &str, model: &Model, tiled: bool, arrows: bool) -> String {
-    let base = base.split('?').next().unwrap_or(base);
-    let network = match model {
-        Model::I(p) => format!("preset={}&scale-down={}", p.preset, p.scale_down),
-        Model::Ei(p) => format!("network=ei&mu={}&sigma={}", p.mu_e_pa, p.sigma_e_pa),
-    };
-    let (landscape, seed) = match model {
-        Model::I(p) => (p.landscape, p.seed),
-        Model::Ei(p) => (p.landscape, p.seed),
-    };
-    format!(
-        "{base}?{network}&landscape={landscape}&seed={seed}&view={}&arrows={}",
-        if tiled { "tiled" } else { "sheet" },
-        if arrows { "on" } else { "off" },
-    )
-}
-
 /// The spikes of a short one-thread batch run (paper preset, Perlin landscape, scale-down 2, the
 /// warm-up and `duration_ms`) as JSON: the count, the mean rate after the warm-up and an FNV-1a
 /// hash of every spike's id and time bits. The page exports it so that a test can compare the
@@ -253,6 +224,7 @@ pub fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::page::link_for;
 
     /// (landscape, seed, side of the shown sheet) of a configuration.
     fn summary(c: &crate::app::WindowConfig) -> (String, u64, usize) {

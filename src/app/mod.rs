@@ -309,6 +309,8 @@ fn build_app(
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use seqscape_core::sim::ei::InhibitoryBins;
     use seqscape_core::sim::{ActivityBins, SpikeRecord, Stimulus, StimulusQueue};
 

@@ -8,6 +8,7 @@ use bevy::prelude::*;
 
 use super::AppSet;
 use super::clock::SimClock;
+use crate::presets::Model;
 
 /// Writes the simulation's state into the page's `#status` element.
 pub fn plugin(app: &mut App) {
@@ -85,6 +86,36 @@ fn write_status(
         "landscape_hash": format!("{:016x}", landscape_hash(landscape)),
     });
     dom::set_status(&json.to_string());
+}
+
+/// A link to the page with these settings (what the panel's "copy link" copies), from the page's
+/// address `base`.
+pub fn link_for(base: &str, model: &Model, tiled: bool, arrows: bool) -> String {
+    let base = base.split('?').next().unwrap_or(base);
+    let network = match model {
+        Model::I(p) => format!("preset={}&scale-down={}", p.preset, p.scale_down),
+        Model::Ei(p) => format!("network=ei&mu={}&sigma={}", p.mu_e_pa, p.sigma_e_pa),
+    };
+    let (landscape, seed) = match model {
+        Model::I(p) => (p.landscape, p.seed),
+        Model::Ei(p) => (p.landscape, p.seed),
+    };
+    format!(
+        "{base}?{network}&landscape={landscape}&seed={seed}&view={}&arrows={}",
+        if tiled { "tiled" } else { "sheet" },
+        if arrows { "on" } else { "off" },
+    )
+}
+
+/// Copies the link to the page with these settings to the clipboard; returns the link.
+#[cfg(target_arch = "wasm32")]
+pub fn copy_link(model: &Model, tiled: bool, arrows: bool) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no page")?;
+    let base = window.location().href().map_err(|_| "the page has no address")?;
+    let link = link_for(&base, model, tiled, arrows);
+    // The promise settles later; a refusal (no permission) leaves the link in the message.
+    let _ = window.navigator().clipboard().write_text(&link);
+    Ok(link)
 }
 
 #[cfg(target_arch = "wasm32")]

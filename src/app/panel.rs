@@ -118,6 +118,10 @@ pub fn find_presets(dirs: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn shipped_presets() -> Vec<PathBuf> {
+    // The browser has no folders: the presets built into the binary, by name.
+    if cfg!(target_arch = "wasm32") {
+        return presets::BUNDLED.iter().map(|(name, _)| PathBuf::from(format!("{name}.toml"))).collect();
+    }
     let exe = std::env::current_exe().ok();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let config = std::env::var_os("XDG_CONFIG_HOME")
@@ -483,6 +487,17 @@ fn panel(
                         load_into(&mut panel, &path, &mut notices);
                     }
                 });
+                #[cfg(target_arch = "wasm32")]
+                if ui.button("Copy link").on_hover_text("a link to this page with these settings").clicked() {
+                    let running = match &ei {
+                        Some(ei) => Model::Ei(ei.params.clone()),
+                        None => Model::I(state.params.clone()),
+                    };
+                    match super::page::copy_link(&running, settings.tiled, settings.arrows) {
+                        Ok(link) => notices.push(format!("copied {link}")),
+                        Err(e) => notices.push(e),
+                    }
+                }
             });
 
             section(ui, "Recording", true, |ui| {

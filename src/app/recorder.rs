@@ -241,6 +241,11 @@ fn sheet_left(window: &Window, view: &ViewCamera) -> u32 {
 }
 
 fn start_recording(path: &Path, with_panel: bool, fps: f32) -> Result<Active, String> {
+    if cfg!(target_arch = "wasm32") {
+        return Err("videos are not recorded in the browser (it has no writer thread): S saves a screenshot as \
+                    a download, and 'seqscape record' or the native window record GIF and MP4"
+            .into());
+    }
     check_video_target(path)?;
     let (tx, rx) = sync_channel::<Captured>(QUEUE_FRAMES);
     let target = path.to_path_buf();

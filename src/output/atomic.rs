@@ -97,7 +97,12 @@ pub fn write_atomic<T>(
 }
 
 /// Writes a byte slice to `path` atomically.
+/// In the browser, which has no files, the bytes are offered as a download named after the path's
+/// file name instead.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    #[cfg(target_arch = "wasm32")]
+    return super::download::offer(path, bytes);
+    #[cfg(not(target_arch = "wasm32"))]
     write_atomic(path, |w| w.write_all(bytes).map_err(|e| OutputError::io(path, "write", e)))
 }
 

@@ -5,6 +5,8 @@
 
 pub mod atomic;
 pub mod colormap;
+#[cfg(target_arch = "wasm32")]
+pub mod download;
 pub mod frames;
 pub mod gif;
 pub mod interrupt;
