@@ -31,6 +31,13 @@ warm-up), which halves the build time. It writes OUT/spontaneous and OUT/stimula
 `pulse_onsets_ms`, `stimulus`), so that `seqscape analyze OUT/stimulated` reports the evoked
 sequences by the authors-wrap recipe as for a seqscape run.
 
+Compare means over several seeds, not one run: the E and I rates depend on the network drawn.
+With the authors' landscape, four connection seeds spread the mean E rate by about 5 % (sd/mean)
+at 350/100 pA; seqscape also draws its Perlin landscape's permutation table from the master seed,
+and over 12 seqscape seeds the mean E rate spreads by about 13 % at 350/100 and 16 % at 250/350 pA.
+One seed against one NEST run can differ by 20 % either way with no difference in the model. To take the network itself out
+of the comparison, `seqscape export nest --network ei` writes seqscape's own network for NEST.
+
     python -m venv venv && venv/bin/pip install nest-simulator numpy noise
     venv/bin/python scripts/nest_reference_ei.py --mu 150 --sigma 250 --out nest-150-250
     seqscape analyze nest-150-250/spontaneous --recipe authors-wrap
