@@ -20,12 +20,17 @@ pub fn plugin(app: &mut App) {
 #[derive(Resource, Default)]
 struct PageStatus {
     last_click: Option<(f64, f64)>,
+    /// The highest activity around the last click since it.
+    peak_near_click: f64,
     clicks: u64,
     last_write_ms: f64,
 }
 
 fn note_stimuli(queue: Res<seqscape_core::sim::StimulusQueue>, mut status: ResMut<PageStatus>) {
     if let Some(s) = queue.0.last() {
+        if status.last_click != Some((s.x, s.y)) {
+            status.peak_near_click = 0.0;
+        }
         status.last_click = Some((s.x, s.y));
         status.clicks += 1;
     }
@@ -40,18 +45,8 @@ fn write_status(
     ei: Option<Res<seqscape_core::sim::ei::EiSim>>,
     mut status: ResMut<PageStatus>,
 ) {
-    let now_ms = time.elapsed_secs_f64() * 1000.0;
-    if now_ms - status.last_write_ms < 250.0 {
-        return;
-    }
-    status.last_write_ms = now_ms;
     // The shown sheet: the I network's, or the E-I network's E sheet.
     let n = bins.n;
-    let (landscape, seed, network) = match (&ei, &conn) {
-        (Some(ei), _) => (&ei.conn.landscape.direction, ei.params.seed, "ei"),
-        (None, Some(conn)) => (&conn.landscape.direction, state.params.seed, "i"),
-        (None, None) => return,
-    };
     let mean = |f: &dyn Fn(usize, usize) -> bool| {
         let (mut sum, mut count) = (0.0f64, 0usize);
         for (id, &t) in bins.trace.iter().enumerate() {
@@ -62,7 +57,8 @@ fn write_status(
         }
         if count > 0 { sum / count as f64 } else { 0.0 }
     };
-    let sheet_mean = mean(&|_, _| true);
+    // Every frame: the activity around the last click and its peak since the click (a burst lasts
+    // a few tens of ms, shorter than the time between reports).
     let near_click = status.last_click.map(|(cx, cy)| {
         let nf = n as f64;
         mean(&|x, y| {
@@ -72,6 +68,20 @@ fn write_status(
             dx * dx + dy * dy <= 9.0
         })
     });
+    if let Some(near) = near_click {
+        status.peak_near_click = status.peak_near_click.max(near);
+    }
+    let now_ms = time.elapsed_secs_f64() * 1000.0;
+    if now_ms - status.last_write_ms < 250.0 {
+        return;
+    }
+    status.last_write_ms = now_ms;
+    let (landscape, seed, network) = match (&ei, &conn) {
+        (Some(ei), _) => (&ei.conn.landscape.direction, ei.params.seed, "ei"),
+        (None, Some(conn)) => (&conn.landscape.direction, state.params.seed, "i"),
+        (None, None) => return,
+    };
+    let sheet_mean = mean(&|_, _| true);
     let json = serde_json::json!({
         "t_ms": ei.as_ref().map_or(state.step as f64 * state.params.dt_ms, |e| e.t_ms()),
         "real_time_factor": clock.real_time_factor(),
@@ -83,6 +93,7 @@ fn write_status(
         "clicks": status.clicks,
         "last_click": status.last_click.map(|(x, y)| [x, y]),
         "activity_near_click": near_click,
+        "activity_near_click_peak": status.last_click.map(|_| status.peak_near_click),
         "landscape_hash": format!("{:016x}", landscape_hash(landscape)),
     });
     dom::set_status(&json.to_string());

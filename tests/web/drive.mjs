@@ -54,10 +54,20 @@ try {
   const at = { x: box.x + box.width * 0.62, y: box.y + box.height * 0.5 };
   const before = await status();
   await page.mouse.move(at.x, at.y);
+  // A held press keeps stimulating the disc under the cursor, longer than the frames between samples.
   await page.mouse.down();
-  await page.waitForTimeout(120);
+  await page.waitForTimeout(800);
+  await waitFor((s) => s.clicks > (before.clicks || 0), 60000, "the click's stimulus");
+  // Up to 3 s for the peak activity around the click (the page tracks it every frame).
+  let last = null;
+  const until = Date.now() + 3000;
+  while (Date.now() < until) {
+    last = await status();
+    if ((last.activity_near_click_peak || 0) > 3 * last.activity_mean) break;
+    await page.waitForTimeout(100);
+  }
+  result.click = last;
   await page.mouse.up();
-  result.click = await waitFor((s) => s.clicks > (before.clicks || 0) && s.t_ms > before.t_ms + 30, 60000, "the click's stimulus");
   await page.screenshot({ path: `${out}/click.png` });
 } catch (e) {
   result.error = String(e);
