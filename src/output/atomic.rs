@@ -75,6 +75,8 @@ impl AtomicFile {
     pub fn commit(self, writer: BufWriter<File>) -> Result<PathBuf, OutputError> {
         let file = writer.into_inner().map_err(|e| OutputError::io(&self.target, "write", e.into_error()))?;
         file.sync_all().map_err(|e| OutputError::io(&self.target, "write", e))?;
+        // In the browser files and pipes are stubs that need no closing.
+        #[cfg_attr(target_arch = "wasm32", allow(clippy::drop_non_drop))]
         drop(file);
         self.temp
             .persist(&self.target)
