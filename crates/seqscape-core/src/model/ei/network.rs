@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use super::connectivity::{EiConnectivity, EiPart, EiPartBuckets, partitions, stimulus_targets};
 use super::params::{EiParams, Population};
 use crate::model::neurons::Propagators;
+use crate::model::normal::{Wide, wide};
 use crate::model::params::ParamError;
 use crate::model::rng::{Purpose, StreamRng, stream};
 
@@ -112,7 +113,7 @@ impl StepInputs<'_> {
 fn integrate_block(inp: &StepInputs, b: &mut EiBlock, first: u64, steps: usize, spikes: &mut Vec<EiSpike>) {
     let len = b.part.len();
     let prop = inp.prop;
-    let wide = wide_update();
+    let wide = wide();
     let rows: Vec<usize> = (0..steps as u64).map(|j| b.row(first + j)).collect();
     let stim: Vec<f64> = (0..steps as u64).map(|j| inp.stimulus(first + j)).collect();
     let mut from = 0;
@@ -166,14 +167,16 @@ struct Chunk<'a> {
 /// advance with the exact propagators and take this step's arrivals, which are cleared. Returns
 /// whether any potential reached the threshold.
 #[inline]
-fn update_chunk(prop: &Propagators, c: Chunk, stim_pa: f64, wide: bool) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    if wide {
-        // SAFETY: `wide` is only set after `is_x86_feature_detected!("avx2")` returned true.
-        return unsafe { update_chunk_avx2(prop, c, stim_pa) };
+fn update_chunk(prop: &Propagators, c: Chunk, stim_pa: f64, wide: Wide) -> bool {
+    match wide {
+        // SAFETY: `Wide::Avx512` and `Wide::Avx2` are only chosen after the processor reported the
+        // feature (`normal::wide`).
+        #[cfg(target_arch = "x86_64")]
+        Wide::Avx512 => unsafe { update_chunk_avx512(prop, c, stim_pa) },
+        #[cfg(target_arch = "x86_64")]
+        Wide::Avx2 => unsafe { update_chunk_avx2(prop, c, stim_pa) },
+        _ => update_chunk_body(prop, c, stim_pa),
     }
-    let _ = wide;
-    update_chunk_body(prop, c, stim_pa)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -182,16 +185,10 @@ fn update_chunk_avx2(prop: &Propagators, c: Chunk, stim_pa: f64) -> bool {
     update_chunk_body(prop, c, stim_pa)
 }
 
-/// Whether the wide (AVX2) update can run here.
-fn wide_update() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn update_chunk_avx512(prop: &Propagators, c: Chunk, stim_pa: f64) -> bool {
+    update_chunk_body(prop, c, stim_pa)
 }
 
 #[inline(always)]
