@@ -22,9 +22,8 @@ use bevy::platform::time::Instant;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
-use seqscape_core::model::landscape::lattice_angle;
-use seqscape_core::model::network::{Connectivity, partition_rows};
-use seqscape_core::model::{Params, ShiftMode};
+use seqscape_core::model::network::Connectivity;
+use seqscape_core::model::{Params, paint};
 use seqscape_core::sim::ei::EiSim;
 use seqscape_core::sim::{SimConnectivity, SimPool, SimState, Stimulus, StimulusQueue};
 
@@ -268,28 +267,20 @@ fn pointer(
                 BrushDirection::Fixed => Some(tool.brush_angle_deg.to_radians().rem_euclid(TAU)),
                 BrushDirection::Erase => None,
             };
-            let angle = angle.map(|a| snap_for(&state.params, a));
+            let angle = angle.map(|a| paint::snap(&state.params, a));
             let radius = (tool.brush_radius * grid).clamp(0.5, n as f64 / 2.0);
             // Between two frames the cursor may have moved far: paint discs along the segment.
             let from = stroke.map_or(world, |(p, _)| p);
-            for point in stroke_points(from, world, radius as f32) {
-                let (px, py) = cell_of(point, n);
-                paint(&mut conn.0, &mut generated, n, (px, py), radius, angle, &mut pending.sources);
+            let (from, to) = ((f64::from(from.x), f64::from(from.y)), (f64::from(world.x), f64::from(world.y)));
+            for point in paint::stroke_points(from, to, radius) {
+                let centre = (point.0.rem_euclid(n as f64), point.1.rem_euclid(n as f64));
+                paint_disc(&mut conn.0, &mut generated, n, centre, radius, angle, &mut pending.sources);
             }
             pending.since.get_or_insert(now);
             pending.stroke_active = true;
             *stroke = Some((world, now));
         }
     }
-}
-
-/// Points from `from` (excluded unless it is `to`) to `to` at most half a radius apart, so that
-/// discs of `radius` around them cover the whole segment.
-pub fn stroke_points(from: Vec2, to: Vec2, radius: f32) -> Vec<Vec2> {
-    let len = from.distance(to);
-    let step = (radius * 0.5).max(0.25);
-    let count = ((len / step).ceil() as usize).clamp(1, 4096);
-    (1..=count).map(|k| from.lerp(to, k as f32 / count as f32)).collect()
 }
 
 /// A ring under the cursor (over the sheet) showing the stimulus or brush radius.
@@ -323,18 +314,13 @@ fn cursor_ring(
     gizmos.circle_2d(centre, r, colour);
 }
 
-/// With the lattice shift, targets move along one of the 8 lattice directions: paint those.
-fn snap_for(p: &Params, angle: f64) -> f64 {
-    if p.shift_mode == ShiftMode::Lattice { lattice_angle(angle) } else { angle }
-}
-
 /// Sets the direction of every neuron within `radius` of `centre` (on the torus); `None` restores
 /// the generated direction.
-fn paint(
+fn paint_disc(
     conn: &mut Connectivity,
     generated: &mut GeneratedLandscape,
     n: usize,
-    (cx, cy): (f64, f64),
+    centre: (f64, f64),
     radius: f64,
     angle: Option<f64>,
     sources: &mut Vec<usize>,
@@ -342,28 +328,13 @@ fn paint(
     if conn.landscape.direction.len() != n * n || generated.landscape.direction.len() != n * n {
         return;
     }
-    let r = radius.ceil() as i64;
-    let nn = n as i64;
-    for dy in -r..=r {
-        for dx in -r..=r {
-            let (x, y) = ((cx.floor() as i64 + dx).rem_euclid(nn), (cy.floor() as i64 + dy).rem_euclid(nn));
-            let (fx, fy) = (x as f64 + 0.5 - cx, y as f64 + 0.5 - cy);
-            let (fx, fy) = (fx - (fx / n as f64).round() * n as f64, fy - (fy / n as f64).round() * n as f64);
-            if fx * fx + fy * fy > radius * radius {
-                continue;
-            }
-            let id = (y * nn + x) as usize;
-            let new = match angle {
-                Some(a) => a as f32,
-                None => generated.landscape.direction[id],
-            };
-            let old = conn.landscape.direction[id];
-            generated.painted[id] = angle.is_some();
-            if old.to_bits() != new.to_bits() {
-                conn.landscape.direction[id] = new;
-                sources.push(id);
-            }
-        }
+    for id in paint::disc(n, centre, radius) {
+        let new = match angle {
+            Some(a) => a as f32,
+            None => generated.landscape.direction[id],
+        };
+        generated.painted[id] = angle.is_some();
+        sources.extend(paint::set_directions(&mut conn.landscape.direction, &[id], new));
     }
 }
 
@@ -391,14 +362,7 @@ fn redraw_painted(
 
 /// New connections for `sources` after their directions changed, and the partitioned buckets.
 pub fn redraw(conn: &mut Connectivity, params: &Params, sources: &[usize], pool: &SimPool) {
-    let partitions = partition_rows(params.n, conn.parts.len().max(1));
-    pool.install(|| {
-        conn.buckets.redraw(params, &conn.landscape, sources);
-        let buckets = std::mem::take(&mut conn.buckets);
-        let landscape =
-            std::mem::replace(&mut conn.landscape, seqscape_core::model::Landscape { n: 0, direction: Vec::new() });
-        *conn = Connectivity::from_parts(landscape, buckets, &partitions);
-    });
+    pool.install(|| paint::redraw(conn, params, sources));
 }
 
 /// Restores the generated direction of every painted neuron and redraws their connections.
@@ -433,20 +397,6 @@ mod tests {
     use seqscape_core::model::{LandscapeKind, Params, Preset};
 
     #[test]
-    fn a_fast_stroke_is_covered_without_gaps() {
-        let (from, to, radius) = (Vec2::new(2.0, 3.0), Vec2::new(40.0, 20.0), 3.0);
-        let points = stroke_points(from, to, radius);
-        assert_eq!(*points.last().unwrap(), to);
-        // Every point of the segment lies within the radius of a painted point.
-        for k in 0..=200 {
-            let q = from.lerp(to, k as f32 / 200.0);
-            let nearest = points.iter().chain([&from]).map(|p| p.distance(q)).fold(f32::MAX, f32::min);
-            assert!(nearest <= radius * 0.5 + 1e-3, "a gap at {q}: {nearest}");
-        }
-        assert_eq!(stroke_points(to, to, radius), vec![to]);
-    }
-
-    #[test]
     fn painting_sets_directions_on_the_torus_and_redraws_their_connections() {
         let p = Params::new(Preset::Paper, LandscapeKind::Homogeneous, 5).unwrap();
         let pool = thread_pool(2);
@@ -456,7 +406,7 @@ mod tests {
         let n = p.n;
         let mut sources = Vec::new();
         // A disc of radius 1.5 around the corner cell (0, 0) wraps to the other edges.
-        paint(&mut conn, &mut generated, n, (0.5, 0.5), 1.5, Some(0.0), &mut sources);
+        paint_disc(&mut conn, &mut generated, n, (0.5, 0.5), 1.5, Some(0.0), &mut sources);
         for id in [0, 1, n - 1, n, (n - 1) * n] {
             assert!(sources.contains(&id), "{id} was not painted");
             assert_eq!(conn.landscape.direction[id], 0.0);
@@ -470,7 +420,7 @@ mod tests {
         assert_eq!(conn.buckets.targets_of(n / 2 * n + n / 2), net.conn.buckets.targets_of(n / 2 * n + n / 2));
         // Erasing restores the generated direction and, redrawn, the original connections.
         let mut again = Vec::new();
-        paint(&mut conn, &mut generated, n, (0.5, 0.5), 1.5, None, &mut again);
+        paint_disc(&mut conn, &mut generated, n, (0.5, 0.5), 1.5, None, &mut again);
         redraw(&mut conn, &p, &again, &SimPool(pool));
         assert_eq!(conn.landscape, net.conn.landscape);
         assert_eq!(conn.buckets, net.conn.buckets);

@@ -9,6 +9,7 @@ pub mod network;
 pub mod neurons;
 pub mod noise;
 pub mod normal;
+pub mod paint;
 pub mod params;
 pub mod rng;
 
