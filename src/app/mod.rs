@@ -92,6 +92,21 @@ pub struct ViewSettings {
     pub help: bool,
     /// E-I network: show the I sheet (60×60, stretched over the same torus) instead of the E sheet.
     pub show_i: bool,
+    /// The flat sheet or the torus in 3-D.
+    pub shape: ViewShape,
+    /// Immersive: the view fills the screen, the panel hides until the pointer reaches the left
+    /// edge or `Tab` is pressed.
+    pub immersive: bool,
+}
+
+/// The shape the activity is shown on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ViewShape {
+    /// The n×n sheet, flat (its edges wrap).
+    #[default]
+    Sheet,
+    /// The sheet wrapped onto a donut: x around the ring, y around the tube.
+    Torus,
 }
 
 /// The landscape as generated from the parameters (what the brush erases back to), and which

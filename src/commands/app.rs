@@ -8,7 +8,7 @@ use crate::app::clock::{MAX_SPEED, MIN_SPEED};
 use seqscape_core::model::LandscapeKind;
 use seqscape_core::model::ei::EiParams;
 
-use crate::app::{LaunchOptions, ViewSettings, WindowConfig};
+use crate::app::{LaunchOptions, ViewSettings, ViewShape, WindowConfig};
 use crate::commands::ei::NetworkArgs;
 use crate::commands::record::COLORMAPS;
 use crate::error::UserError;
@@ -176,6 +176,8 @@ pub fn window_config(args: &AppArgs) -> Result<WindowConfig, UserError> {
         trails: true,
         help: false,
         show_i: false,
+        shape: ViewShape::Sheet,
+        immersive: false,
     };
     Ok(WindowConfig { model, options, view, size })
 }
