@@ -99,6 +99,25 @@ pub struct ViewSettings {
     pub immersive: bool,
 }
 
+/// The torus view's orbit camera: angles in degrees, distance in units of the ring's radius
+/// (the donut's tube has radius 0.4 of it). The tour sets it per scene; the mouse moves it.
+#[derive(Resource, Clone, Copy, Debug, PartialEq)]
+pub struct Orbit {
+    /// Around the donut's axis.
+    pub yaw_deg: f32,
+    /// Above the donut's plane.
+    pub pitch_deg: f32,
+    pub distance: f32,
+    /// Turn slowly while nobody moves the camera.
+    pub auto_rotate: bool,
+}
+
+impl Default for Orbit {
+    fn default() -> Self {
+        Orbit { yaw_deg: 0.0, pitch_deg: 35.0, distance: 3.2, auto_rotate: true }
+    }
+}
+
 /// The shape the activity is shown on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ViewShape {
