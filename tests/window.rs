@@ -769,3 +769,128 @@ fn the_playground_preset_loads_and_a_click_launches_a_sequence_that_moves_away()
     let (d0, d1) = (mean_distance(&start, CLICK), mean_distance(&later, CLICK));
     assert!(d1 > d0 + 30.0, "the activity moves away from the click: {d0:.0} px, then {d1:.0} px");
 }
+
+/// Whether a pixel differs from the window's clear colour (0.06, 0.06, 0.08).
+fn off_background(c: [u8; 3]) -> bool {
+    dist(c, [15, 15, 20]) > 30
+}
+
+/// For each row of the free area right of the panel: the first and last column off the background.
+fn row_extents(img: &image::RgbImage, left: u32) -> Vec<Option<(u32, u32)>> {
+    let (w, h) = img.dimensions();
+    (0..h)
+        .map(|y| {
+            let xs: Vec<u32> = (left..w).filter(|&x| off_background(img.get_pixel(x, y).0)).collect();
+            Some((*xs.first()?, *xs.last()?))
+        })
+        .collect()
+}
+
+#[test]
+fn the_torus_view_shows_the_activity_on_a_lit_curved_shape() {
+    let scratch_dir = scratch("torus");
+    let shot = scratch_dir.path().join("torus.png");
+    let out = under_xvfb(&[
+        "app",
+        "--view",
+        "torus",
+        "--no-arrows",
+        "--scale-down",
+        "4",
+        "--frames",
+        "30",
+        "--screenshot",
+        shot.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let img = read_png(&shot);
+    let (w, h) = img.dimensions();
+    // The caption bar covers the top rows; look below it.
+    let extents = row_extents(&img, 320);
+    let rows: Vec<(u32, (u32, u32))> =
+        extents.iter().enumerate().skip(40).filter_map(|(y, e)| e.map(|e| (y as u32, e))).collect();
+    assert!(rows.len() as u32 > h / 3, "the donut fills a good part of the view ({} rows)", rows.len());
+    let width = |e: (u32, u32)| e.1 - e.0;
+    let widest = rows.iter().map(|&(_, e)| width(e)).max().unwrap();
+    let (top, bottom) = (rows.first().unwrap().0, rows.last().unwrap().0);
+    let near_top = rows.iter().find(|&&(y, _)| y >= top + (bottom - top) / 10).unwrap().1;
+    assert!(
+        width(near_top) * 10 < widest * 8,
+        "curved, not a rectangle: {} px wide near the top, {widest} px at the widest",
+        width(near_top)
+    );
+    // The hole: background in the middle of a row that has donut on both sides.
+    let middle = (top + bottom) / 2;
+    let hole = (middle.saturating_sub(40)..middle + 40).any(|y| {
+        let cx = (320 + w) / 2;
+        !off_background(img.get_pixel(cx, y).0)
+            && (320..cx).any(|x| off_background(img.get_pixel(x, y).0))
+            && (cx..w).any(|x| off_background(img.get_pixel(x, y).0))
+    });
+    assert!(hole, "a hole in the middle of the donut");
+    // Colour map on it: quiet cells are viridis' dark purple (blue over green), shaded by the light
+    // (their brightness spreads), and active cells are green to yellow.
+    let mut quiet = Vec::new();
+    let mut active = 0;
+    for &(y, (a, b)) in &rows {
+        for x in (a..=b).step_by(2) {
+            let c = img.get_pixel(x, y).0;
+            if !off_background(c) {
+                continue;
+            }
+            if c[1] > 110 && c[1] > c[2] {
+                active += 1;
+            } else if c[2] > c[1] {
+                quiet.push(u32::from(c[0]) + u32::from(c[1]) + u32::from(c[2]));
+            }
+        }
+    }
+    quiet.sort_unstable();
+    assert!(quiet.len() > 2000, "the quiet surface is the colour map's dark purple ({} pixels)", quiet.len());
+    let (lo, hi) = (quiet[quiet.len() / 20], quiet[quiet.len() * 19 / 20]);
+    assert!(hi > lo + 40, "lit: the quiet surface's brightness varies with the light ({lo}..{hi})");
+    assert!(active > 20, "active cells glow in the colour map's green and yellow ({active} pixels)");
+}
+
+#[test]
+fn a_click_on_the_torus_stimulates_the_sheet_point_under_it_and_v_switches_back() {
+    let scratch_dir = scratch("torus-click");
+    let dir = scratch_dir.path();
+    // No background and no warm-up: the donut is dark until the click.
+    let w = PausedWindow::open(
+        dir,
+        &["--view", "torus", "--network", "ei", "--scale-down", "2", "--mu", "0", "--sigma", "0", "--warmup-ms", "0"],
+    );
+    let bright = |img: &image::RgbImage| -> Vec<(f64, f64)> {
+        let (iw, ih) = img.dimensions();
+        let mut out = Vec::new();
+        for y in (30..ih).step_by(2) {
+            for x in (0..iw).step_by(2) {
+                let c = img.get_pixel(x, y).0;
+                if c[1] > 110 && c[1] > c[2] && !is_arrow_white(c) {
+                    out.push((f64::from(x), f64::from(y)));
+                }
+            }
+        }
+        out
+    };
+    w.step(2);
+    let first = w.shot(dir, 1);
+    let before = bright(&first);
+    // The front of the donut, below the hole: the window's (655, 560), the shot's (345, 560).
+    let click = (345.0, 560.0);
+    assert!(off_background(first.get_pixel(345, 560).0), "the click lands on the donut");
+    w.x.xdotool(&words("mousemove 655 560 sleep 0.2 click 1 sleep 0.2"), 10);
+    w.step(20);
+    let after = bright(&w.shot(dir, 2));
+    let near = after.iter().filter(|p| (p.0 - click.0).hypot(p.1 - click.1) < 60.0).count();
+    assert!(before.len() < 10, "the donut is dark before the click ({} bright pixels)", before.len());
+    assert!(near > 15, "the E neurons under the click fire ({near} bright pixels near it, {} in all)", after.len());
+    assert!(near * 2 > after.len(), "the activity is at the click ({near} of {})", after.len());
+    // V: back to the flat sheet, which fills the view without a hole.
+    w.x.xdotool(&words("key v sleep 0.5"), 10);
+    w.step(1);
+    let flat = w.shot(dir, 3);
+    let (fw, fh) = flat.dimensions();
+    assert!(off_background(flat.get_pixel(fw / 2, fh / 2).0), "the flat sheet covers the middle of the view");
+}

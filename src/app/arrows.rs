@@ -8,13 +8,14 @@
 use bevy::prelude::*;
 use seqscape_core::sim::{SimConnectivity, SimState};
 
+use super::camera::flat_view;
 use super::{AppSet, GeneratedLandscape, ViewSettings};
 use crate::output::frames::block_arrows_painted;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_gizmo_group::<ArrowGizmos>();
     app.add_systems(Startup, configure);
-    app.add_systems(Update, (sync_enabled, draw).chain().in_set(AppSet::Display));
+    app.add_systems(Update, (sync_enabled, draw.run_if(flat_view)).chain().in_set(AppSet::Display));
 }
 
 /// The gizmo group of the landscape arrows.

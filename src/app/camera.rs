@@ -5,15 +5,16 @@
 use bevy::input::mouse::{AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::{PrimaryWindow, WindowResized};
+use bevy_egui::PrimaryEguiContext;
 use bevy_egui::input::EguiWantsInput;
 use seqscape_core::sim::SimState;
 
-use super::{AppSet, ViewSettings};
+use super::{AppSet, ViewSettings, ViewShape};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ViewCamera>();
     app.add_systems(Startup, spawn);
-    app.add_systems(Update, (pan_zoom, fit).chain().in_set(AppSet::Input));
+    app.add_systems(Update, (pan_zoom, fit).chain().in_set(AppSet::Input).run_if(flat_view));
 }
 
 /// Where the scene may be drawn and whether it should be fitted again.
@@ -31,10 +32,16 @@ impl Default for ViewCamera {
     }
 }
 
+/// Whether the flat sheet is on view (the 2-D camera then pans, zooms and fits).
+pub fn flat_view(settings: Res<ViewSettings>) -> bool {
+    settings.shape == ViewShape::Sheet
+}
+
 fn spawn(mut commands: Commands) {
     // No multisampling: the sheet is nearest-filtered texels and arrows are thin lines, and on a
     // software renderer four samples per pixel cost most of the frame.
-    commands.spawn((Camera2d, Msaa::Off, Transform::from_xyz(50.0, 50.0, 0.0)));
+    // The panel and overlays are drawn by this camera (also over the torus view's 3-D camera).
+    commands.spawn((Camera2d, Msaa::Off, Transform::from_xyz(50.0, 50.0, 0.0), PrimaryEguiContext));
 }
 
 /// The world point under a window position (logical pixels, origin top-left).

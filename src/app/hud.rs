@@ -32,7 +32,11 @@ const HELP: &[(&str, &str)] = &[
     ("R", "record on / off (numbered files in the recording folder)"),
     ("S", "screenshot (PNG)"),
     ("T", "tile the torus 3×3"),
-    ("F", "fit the view"),
+    ("V", "the torus in 3-D / the flat sheet"),
+    ("drag off the donut / right drag", "torus view: turn it (it turns by itself when idle)"),
+    ("E", "torus view: relief (activity raises the surface)"),
+    ("F11", "immersive: full screen, panel hidden (left edge or Tab brings it back)"),
+    ("F", "fit the view (torus view: frame the donut)"),
     ("H or ?", "this help"),
 ];
 
@@ -92,6 +96,9 @@ fn overlays(
                     )
                     .extend(),
                 );
+                if settings.immersive {
+                    ui.label(egui::RichText::new("F11: leave · Tab: panel").small().color(Color32::from_gray(170)));
+                }
                 let recording = recorder.recording().is_some();
                 if recording || tool.mode == ToolMode::Brush {
                     ui.horizontal(|ui| {
@@ -106,7 +113,7 @@ fn overlays(
             });
     });
     let age = opened.elapsed().as_secs_f32();
-    if age < HINT_SECONDS + 2.0 && !settings.help {
+    if age < HINT_SECONDS + 2.0 && !settings.help && !settings.immersive {
         let alpha = (1.0 - (age - HINT_SECONDS).max(0.0) / 2.0).clamp(0.0, 1.0);
         let bottom = ctx.content_rect().bottom() - 8.0;
         egui::Area::new("hints".into())

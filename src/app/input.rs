@@ -27,16 +27,17 @@ use seqscape_core::model::{Params, paint};
 use seqscape_core::sim::ei::EiSim;
 use seqscape_core::sim::{SimConnectivity, SimPool, SimState, Stimulus, StimulusQueue};
 
+use super::camera::flat_view;
 use super::camera::{ViewCamera, window_to_world};
 use super::clock::SimClock;
 use super::recorder::RecorderRequest;
-use super::{AppSet, GeneratedLandscape, Notices, ViewSettings};
+use super::{AppSet, GeneratedLandscape, Notices, TorusPointer, ViewSettings, ViewShape};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Tool>();
     app.init_resource::<PendingRedraw>();
     app.add_systems(Update, (follow_network, keys, pointer, redraw_painted).chain().in_set(AppSet::Input));
-    app.add_systems(Update, cursor_ring.in_set(AppSet::Display));
+    app.add_systems(Update, cursor_ring.run_if(flat_view).in_set(AppSet::Display));
 }
 
 /// What a left drag does.
@@ -178,6 +179,9 @@ fn keys(
             KeyCode::KeyH | KeyCode::F1 | KeyCode::Slash => settings.help = !settings.help,
             KeyCode::KeyF => view.fit_requested = true,
             KeyCode::KeyT => settings.tiled = !settings.tiled,
+            KeyCode::KeyV if !cfg!(feature = "torus") => {
+                notices.push("the torus view is part of the desktop build");
+            }
             _ => {}
         }
     }
@@ -189,7 +193,7 @@ fn cell_of(p: Vec2, n: usize) -> (f64, f64) {
     ((f64::from(p.x)).rem_euclid(n), (f64::from(p.y)).rem_euclid(n))
 }
 
-fn pointer(
+pub(super) fn pointer(
     window: Single<&Window, With<PrimaryWindow>>,
     camera: Single<(&Transform, &Projection), With<Camera2d>>,
     buttons: Res<ButtonInput<MouseButton>>,
@@ -202,6 +206,8 @@ fn pointer(
     generated: Option<ResMut<GeneratedLandscape>>,
     mut pending: ResMut<PendingRedraw>,
     ei: Option<Res<EiSim>>,
+    settings: Res<ViewSettings>,
+    on_torus: Option<Res<TorusPointer>>,
     mut stroke: Local<Option<(Vec2, Instant)>>,
 ) {
     // A press and release within one frame is a click too.
@@ -225,8 +231,23 @@ fn pointer(
         Projection::Orthographic(o) => o.scale,
         _ => 1.0,
     };
-    let world = window_to_world(cursor, &window, transform, scale);
     let n = state.params.n;
+    let world = if settings.shape == ViewShape::Torus {
+        // On the donut: the sheet point under the cursor, unwrapped next to the stroke's last point
+        // so that a stroke across the seam does not jump across the sheet.
+        let Some(p) = on_torus.and_then(|t| t.0) else {
+            return;
+        };
+        match *stroke {
+            Some((prev, _)) => {
+                let nf = n as f32;
+                prev + (p - prev - ((p - prev) / nf).round() * nf)
+            }
+            None => p,
+        }
+    } else {
+        window_to_world(cursor, &window, transform, scale)
+    };
     let grid = n as f64 / 100.0;
     let (cx, cy) = cell_of(world, n);
     let now = Instant::now();

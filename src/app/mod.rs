@@ -14,11 +14,14 @@ mod arrows;
 mod camera;
 pub mod clock;
 mod hud;
+mod immersive;
 mod input;
 pub mod page;
 mod panel;
 mod rebuild;
 mod recorder;
+#[cfg(feature = "torus")]
+mod torus;
 mod tracking;
 mod view;
 
@@ -114,9 +117,27 @@ pub struct Orbit {
 
 impl Default for Orbit {
     fn default() -> Self {
-        Orbit { yaw_deg: 0.0, pitch_deg: 35.0, distance: 3.2, auto_rotate: true }
+        Orbit { yaw_deg: 90.0, pitch_deg: 38.0, distance: 4.4, auto_rotate: true }
     }
 }
+
+/// Immersive mode's panel: hidden unless shown (pointer at the left edge) or pinned (`Tab`).
+#[derive(Resource, Default, Debug, Clone, Copy)]
+pub struct PanelPeek {
+    pub shown: bool,
+    pub pinned: bool,
+}
+
+impl PanelPeek {
+    /// Whether the panel is drawn under these view settings.
+    pub fn visible(&self, settings: &ViewSettings) -> bool {
+        !settings.immersive || self.shown || self.pinned
+    }
+}
+
+/// In the torus view: the sheet point under the cursor, if the cursor is on the donut.
+#[derive(Resource, Default, Debug, Clone, Copy)]
+pub struct TorusPointer(pub Option<Vec2>);
 
 /// The shape the activity is shown on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -309,6 +330,8 @@ fn build_app(
             }),
     );
     app.add_plugins(EguiPlugin::default());
+    // The 2-D camera carries the panel (see `camera`), also while the torus view's camera draws.
+    app.insert_resource(bevy_egui::EguiGlobalSettings { auto_create_primary_context: false, ..default() });
     app.insert_resource(ClearColor(Color::srgb(0.06, 0.06, 0.08)));
     // The simulation's own schedule, `SimTick`, is run by `clock`.
     app.add_plugins((SimSystemsPlugin, EiSystemsPlugin));
@@ -334,7 +357,10 @@ fn build_app(
         recorder::plugin,
         panel::plugin,
         hud::plugin,
+        immersive::plugin,
     ));
+    #[cfg(feature = "torus")]
+    app.add_plugins(torus::plugin);
     if cfg!(target_arch = "wasm32") {
         app.add_plugins(page::plugin);
     }

@@ -26,7 +26,7 @@ use super::input::{BrushDirection, Tool, ToolMode};
 use super::rebuild::{Rebuild, RebuildKind};
 use super::recorder::{Recorder, RecorderRequest};
 use super::tracking::LiveTracking;
-use super::{AppSet, GeneratedLandscape, Notices, ViewSettings};
+use super::{AppSet, GeneratedLandscape, Notices, PanelPeek, ViewSettings, ViewShape};
 use crate::output::colormap::Colormap;
 use crate::presets::{self, Model};
 
@@ -272,7 +272,14 @@ fn panel(
     mut notices: ResMut<Notices>,
     misc: (Res<ActivityBins>, Res<LiveTracking>, Res<GeneratedLandscape>),
     mut ei: Option<ResMut<EiSim>>,
+    peek: Res<PanelPeek>,
 ) -> Result {
+    if !peek.visible(&settings) {
+        if view.panel_px != 0.0 {
+            view.panel_px = 0.0;
+        }
+        return Ok(());
+    }
     let (bins, tracking, generated) = misc;
     let painted = generated.painted.iter().filter(|&&b| b).count();
     let ctx = contexts.ctx_mut()?.clone();
@@ -382,7 +389,15 @@ fn panel(
                 }
             });
 
-            section(ui, "View", false, |ui| {
+            section(ui, "View", true, |ui| {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut settings.shape, ViewShape::Sheet, "Sheet");
+                    ui.add_enabled_ui(cfg!(feature = "torus"), |ui| {
+                        ui.selectable_value(&mut settings.shape, ViewShape::Torus, "Torus 3-D (V)")
+                            .on_hover_text("drag to turn, wheel to zoom, F to frame, E for relief");
+                    });
+                    ui.checkbox(&mut settings.immersive, "Immersive (F11)");
+                });
                 egui::ComboBox::from_label("colour map").selected_text(settings.colormap.name()).show_ui(ui, |ui| {
                     for c in Colormap::ALL {
                         ui.selectable_value(&mut settings.colormap, c, c.name());
@@ -548,7 +563,11 @@ fn panel(
             }
         });
     });
-    view.panel_px = response.response.rect.width();
+    // In immersive mode the panel floats over the view, which keeps the whole screen.
+    let width = if settings.immersive { 0.0 } else { response.response.rect.width() };
+    if view.panel_px != width {
+        view.panel_px = width;
+    }
 
     let pointer_down = ctx.input(|i| i.pointer.any_down());
     if panel.dirty && !pointer_down && !rebuild.running() && !panel.confirm_drop {

@@ -8,12 +8,13 @@ use seqscape_core::analysis::linker::{TRAIL_DRAW_MS, Tracking, smoothed_trail};
 use seqscape_core::analysis::live::split_trail;
 use seqscape_core::sim::{ActivityBins, SimState};
 
+use super::camera::flat_view;
 use super::{AppSet, ViewSettings};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_gizmo_group::<TrailGizmos>();
     app.add_systems(Startup, configure);
-    app.add_systems(Update, (update, draw).chain().in_set(AppSet::Display));
+    app.add_systems(Update, (update, draw.run_if(flat_view)).chain().in_set(AppSet::Display));
 }
 
 /// The gizmo group of the sequence trails.

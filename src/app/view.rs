@@ -12,7 +12,7 @@ use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use seqscape_core::sim::ei::InhibitoryBins;
 use seqscape_core::sim::{ActivityBins, SimState};
 
-use super::{AppSet, ViewSettings};
+use super::{AppSet, ViewSettings, ViewShape};
 use crate::output::colormap::Colormap;
 
 pub(super) fn plugin(app: &mut App) {
@@ -100,7 +100,12 @@ fn resize(
         if *transform != t {
             *transform = t;
         }
-        let v = if tile.offset == IVec2::ZERO || settings.tiled { Visibility::Visible } else { Visibility::Hidden };
+        let flat = settings.shape == ViewShape::Sheet;
+        let v = if flat && (tile.offset == IVec2::ZERO || settings.tiled) {
+            Visibility::Visible
+        } else {
+            Visibility::Hidden
+        };
         if *visibility != v {
             *visibility = v;
         }

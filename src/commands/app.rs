@@ -61,6 +61,13 @@ pub struct AppArgs {
     /// Simulation speed in simulated seconds per wall second (0.01 to 20), or "max", or "paused".
     #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub speed: String,
+    /// The view: sheet (flat) or torus (the sheet wrapped onto a donut in 3-D; `V` switches).
+    #[arg(long, default_value = "sheet")]
+    pub view: String,
+    /// Immersive: fill the screen, hide the panel (it slides back at the left edge or with Tab;
+    /// F11 leaves).
+    #[arg(long)]
+    pub fullscreen: bool,
     /// Window size in logical pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1000x700")]
     pub window: String,
@@ -86,6 +93,15 @@ fn parse_window(text: &str) -> Result<(u32, u32), UserError> {
         return Err(bad());
     }
     Ok((w, h))
+}
+
+fn parse_view(text: &str) -> Result<ViewShape, UserError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "sheet" | "flat" => Ok(ViewShape::Sheet),
+        "torus" if cfg!(feature = "torus") => Ok(ViewShape::Torus),
+        "torus" => Err(UserError("invalid view 'torus': this build has no 3-D view; expected: sheet".into())),
+        _ => Err(UserError(format!("invalid view '{text}': expected sheet or torus"))),
+    }
 }
 
 fn parse_speed(text: &str) -> Result<Option<f64>, UserError> {
@@ -176,8 +192,8 @@ pub fn window_config(args: &AppArgs) -> Result<WindowConfig, UserError> {
         trails: true,
         help: false,
         show_i: false,
-        shape: ViewShape::Sheet,
-        immersive: false,
+        shape: parse_view(&args.view)?,
+        immersive: args.fullscreen,
     };
     Ok(WindowConfig { model, options, view, size })
 }
