@@ -4,7 +4,7 @@
 //! the shade too. An orbit camera: drag (right or middle button anywhere, left button off the
 //! donut) to turn it, the wheel to zoom, `F` to frame it; it turns slowly by itself while nobody
 //! touches it and the simulation runs. `E` raises the surface where the activity is (relief).
-//! The landscape arrows lie on the surface when they are shown. Clicks on the donut reach the sheet through [`pick`], which
+//! The landscape arrows and the sequences' trails lie on the surface when they are shown. Clicks on the donut reach the sheet through [`pick`], which
 //! `input` uses to stimulate and paint there as on the flat view.
 //!
 //! The 3-D scene lives on its own render layer, drawn by its own camera before the 2-D camera
@@ -25,12 +25,15 @@ use bevy::render::render_resource::AsBindGroup;
 use bevy::shader::ShaderRef;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
+use seqscape_core::analysis::linker::{TRAIL_DRAW_MS, smoothed_trail};
+use seqscape_core::analysis::live::split_trail;
 use seqscape_core::sim::ei::InhibitoryBins;
 use seqscape_core::sim::{ActivityBins, SimConnectivity, SimState};
 
 use super::arrows::{ARROW_COLOR, ARROW_FRACTION, block_side};
 use super::camera::ViewCamera;
 use super::clock::SimClock;
+use super::tracking::LiveTracking;
 use super::view::ActivityImage;
 use super::{AppSet, GeneratedLandscape, Orbit, TorusPointer, ViewSettings, ViewShape};
 use crate::output::frames::block_arrows_painted;
@@ -45,7 +48,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(PostStartup, spawn);
     app.init_resource::<TorusPointer>();
     app.add_systems(Update, (keys, orbit, point).chain().in_set(AppSet::Input).before(super::input::pointer));
-    app.add_systems(Update, (switch, place_camera, raise, draw_arrows).chain().in_set(AppSet::Display));
+    app.add_systems(Update, (switch, place_camera, raise, draw_arrows, draw_trails).chain().in_set(AppSet::Display));
 }
 
 /// The ring's radius (world units); the camera's distance is in these.
@@ -441,6 +444,26 @@ fn draw_arrows(
         let (start, _) = surface(nf, cx - d.x, cy - d.y, 0.01);
         let (end, _) = surface(nf, cx + d.x, cy + d.y, 0.01);
         gizmos.arrow(start, end, ARROW_COLOR).with_tip_length(len * world_cell * 0.35);
+    }
+}
+
+/// The travelling sequences' trails on the donut, as on the flat view (split where they wrap).
+fn draw_trails(mut gizmos: Gizmos<TorusGizmos>, settings: Res<ViewSettings>, tracking: Res<LiveTracking>) {
+    if settings.shape != ViewShape::Torus || !settings.trails {
+        return;
+    }
+    let n = tracking.n;
+    let nf = n as f32;
+    let colour = Color::srgba(1.0, 0.35, 0.2, 0.9);
+    for track in tracking.travelling() {
+        let mut smooth = smoothed_trail(track, n);
+        let t_end = smooth.last().map_or(0.0, |p| p.t_ms);
+        smooth.retain(|p| p.t_ms >= t_end - TRAIL_DRAW_MS);
+        for segment in split_trail(&smooth, n) {
+            if segment.len() >= 2 {
+                gizmos.linestrip(segment.iter().map(|p| surface(nf, p.x + 0.5, p.y + 0.5, 0.015).0), colour);
+            }
+        }
     }
 }
 
