@@ -4,6 +4,11 @@
 //! NaN marks an unshifted neuron. [`Params::shift_mode`] decides whether they are the 8 lattice
 //! directions (as [`ShiftMode::Lattice`] moves targets) or continuous angles.
 //!
+//! A file landscape ([`LandscapeKind::File`]) takes its directions from
+//! [`Params::landscape_map`](super::params::Params::landscape_map), rounded to the lattice
+//! directions with the lattice shift and otherwise as given, so that a run's `landscape.npy` read
+//! back builds the same connections from the same random streams.
+//!
 //! The Perlin landscape is drawn as the authors draw it: one octave of 2-D Perlin gradient noise
 //! whose lattice coordinates are taken modulo `size` (the `noise` package's
 //! `pnoise2(x, y, repeatx=size, repeaty=size)`), so `size` noise cells span the grid and the field
@@ -72,6 +77,14 @@ impl Landscape {
                             ((l as f64 * TAU / (levels - 1) as f64).rem_euclid(TAU)) as f32
                         }
                     })
+                    .collect()
+            }
+            LandscapeKind::File => {
+                let map = p.landscape_map.as_ref().expect("Params::validate admits a file landscape only with its map");
+                assert_eq!(map.direction.len(), count, "Params::validate checks the map's size");
+                map.direction
+                    .iter()
+                    .map(|&a| if lattice && !a.is_nan() { lattice_angle(f64::from(a)) as f32 } else { a })
                     .collect()
             }
         };
@@ -371,5 +384,60 @@ mod tests {
         s.shift_mode = ShiftMode::Lattice;
         let l = Landscape::generate(&s);
         assert!(l.direction.iter().all(|&a| (f64::from(a) - lattice_angle(f64::from(a))).abs() < 1e-6));
+    }
+
+    #[test]
+    fn a_generated_landscape_read_back_as_a_map_builds_the_same_connections() {
+        use crate::model::SynapseBuckets;
+        use crate::model::params::LandscapeMap;
+        for (preset, kind, shift_mode) in [
+            (Preset::Paper, LandscapeKind::Perlin, ShiftMode::Lattice),
+            (Preset::Paper, LandscapeKind::Random, ShiftMode::Continuous),
+            (Preset::Seed, LandscapeKind::Random, ShiftMode::Continuous),
+        ] {
+            let mut p = params(preset, kind, 5);
+            p.shift_mode = shift_mode;
+            p.seed = 11;
+            let generated = Landscape::generate(&p);
+            let mut q = p.clone();
+            q.landscape = LandscapeKind::File;
+            q.landscape_map = Some(LandscapeMap::new("landscape.npy", p.n, generated.direction.clone()).unwrap());
+            q.validate().unwrap();
+            let read = Landscape::generate(&q);
+            assert!(read.direction.iter().zip(&generated.direction).all(|(a, b)| a.to_bits() == b.to_bits()));
+            assert_eq!(
+                SynapseBuckets::build(&q, &read),
+                SynapseBuckets::build(&p, &generated),
+                "{kind} {shift_mode:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_map_is_rounded_to_the_lattice_only_with_the_lattice_shift() {
+        use crate::model::params::LandscapeMap;
+        let mut p = params(Preset::Paper, LandscapeKind::File, 5);
+        let mut direction = vec![0.3f32; p.n_neurons()];
+        direction[1] = f32::NAN;
+        direction[2] = 6.1;
+        p.landscape_map = Some(LandscapeMap::new("m.npy", p.n, direction).unwrap());
+        p.validate().unwrap();
+        let lattice = Landscape::generate(&p);
+        assert_eq!((lattice.direction[0], lattice.direction[2]), (0.0, 0.0));
+        assert!((f64::from(lattice.direction[3]) - 0.0).abs() < 1e-9 && lattice.direction[1].is_nan());
+        p.shift_mode = ShiftMode::Continuous;
+        let free = Landscape::generate(&p);
+        assert_eq!((free.direction[0], free.direction[2]), (0.3, 6.1));
+        // Out of range, the wrong size, or no map at all: refused, naming the field.
+        assert!(LandscapeMap::new("m.npy", 2, vec![0.0, 1.0, 7.0, 0.0]).unwrap_err().to_string().contains("row 1"));
+        assert!(LandscapeMap::new("m.npy", 2, vec![0.0, -0.1, 0.0, 0.0]).is_err());
+        assert!(LandscapeMap::new("m.npy", 2, vec![0.0; 3]).is_err());
+        let float32_tau = LandscapeMap::new("m.npy", 1, vec![std::f32::consts::TAU]);
+        assert!(float32_tau.is_ok(), "a float32 cast of an angle just below 2π");
+        let mut bigger = p.clone();
+        bigger.n = p.n + 2;
+        assert!(bigger.validate().unwrap_err().to_string().contains("landscape file"));
+        p.landscape_map = None;
+        assert!(p.validate().unwrap_err().to_string().contains("--landscape-file"));
     }
 }

@@ -21,4 +21,4 @@ pub use delay::DelayRing;
 pub use landscape::Landscape;
 pub use network::{Connectivity, Network, Spike};
 pub use neurons::{Neurons, Propagators};
-pub use params::{LandscapeKind, NoiseKind, ParamError, Params, Preset, ShiftMode};
+pub use params::{LandscapeKind, LandscapeMap, NoiseKind, ParamError, Params, Preset, ShiftMode};

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// Which published set of constants a network starts from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
@@ -55,9 +56,12 @@ pub enum LandscapeKind {
     Perlin,
     /// The same direction everywhere.
     Homogeneous,
+    /// Directions given rather than generated: a landscape file or picture ([`LandscapeMap`]).
+    File,
 }
 
 impl LandscapeKind {
+    /// The generated landscapes (the file landscape needs its directions and is not among them).
     pub const ALL: [LandscapeKind; 4] =
         [LandscapeKind::Symmetric, LandscapeKind::Random, LandscapeKind::Perlin, LandscapeKind::Homogeneous];
 
@@ -67,6 +71,7 @@ impl LandscapeKind {
             LandscapeKind::Random => "random",
             LandscapeKind::Perlin => "perlin",
             LandscapeKind::Homogeneous => "homogeneous",
+            LandscapeKind::File => "file",
         }
     }
 
@@ -155,6 +160,89 @@ pub struct Params {
     pub duration_ms: f64,
     /// The master seed every random stream is derived from.
     pub seed: u64,
+    /// The directions of [`LandscapeKind::File`]: its path and checksum are written with the other
+    /// parameters, the directions themselves are not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landscape_map: Option<LandscapeMap>,
+}
+
+/// A landscape given as directions rather than generated from the parameters: read from a
+/// landscape file or a picture. Directions are radians in [0, 2π) from +x toward +y, NaN for an
+/// unshifted neuron, neuron `y·n + x`. The float32 rounding of 2π (6.2831855, just above 2π) is
+/// accepted too, since casting an angle just below 2π to float32 gives it; it is the full turn.
+///
+/// With the lattice shift the landscape built from a map holds each direction rounded to the
+/// nearest of the 8 lattice directions, as the brush paints ([`crate::model::paint::snap`]): the
+/// lattice connectivity moves targets by that rounded step in any case, so the rounding changes no
+/// connection and the landscape says what the network does.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LandscapeMap {
+    /// The file the directions came from, as named.
+    pub path: String,
+    /// FNV-1a over the directions' float32 bits ([`direction_checksum`]), 16 hex digits.
+    pub checksum: String,
+    /// Side of the square map.
+    pub n: usize,
+    /// One direction per neuron; parameter files name `path` instead.
+    #[serde(skip)]
+    pub direction: Arc<Vec<f32>>,
+}
+
+impl PartialEq for LandscapeMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+            && self.n == other.n
+            && self.direction.len() == other.direction.len()
+            && self.direction.iter().zip(other.direction.iter()).all(|(a, b)| a.to_bits() == b.to_bits())
+    }
+}
+
+/// Whether `a` is a landscape direction: NaN (unshifted) or radians in [0, 2π), the float32
+/// rounding of 2π included (see [`LandscapeMap`]).
+pub fn is_direction(a: f32) -> bool {
+    a.is_nan() || (0.0..=std::f32::consts::TAU).contains(&a)
+}
+
+/// FNV-1a over the float32 bits of `direction`: tells landscapes apart.
+pub fn direction_checksum(direction: &[f32]) -> u64 {
+    direction
+        .iter()
+        .flat_map(|a| a.to_bits().to_le_bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+impl LandscapeMap {
+    /// The map of an n×n sheet read from `path`; the error names the first direction out of range.
+    pub fn new(path: &str, n: usize, direction: Vec<f32>) -> Result<LandscapeMap, ParamError> {
+        if direction.len() != n * n {
+            let expected = format!("{} directions for the {n}×{n} sheet", n * n);
+            return Err(ParamError::new(
+                "landscape file",
+                format!("{path} with {} values", direction.len()),
+                &expected,
+            ));
+        }
+        if let Some(k) = direction.iter().position(|&a| !is_direction(a)) {
+            let value = format!("{path}: {} at row {}, column {}", direction[k], k / n, k % n);
+            return Err(ParamError::new("landscape file", value, "radians in [0, 2π) or NaN (unshifted)"));
+        }
+        let checksum = format!("{:016x}", direction_checksum(&direction));
+        Ok(LandscapeMap { path: path.to_string(), checksum, n, direction: Arc::new(direction) })
+    }
+
+    /// Checks the map against an n×n sheet.
+    pub fn validate(&self, n: usize) -> Result<(), ParamError> {
+        if self.n != n || self.direction.len() != n * n {
+            let value = format!("{} ({} directions, {}×{})", self.path, self.direction.len(), self.n, self.n);
+            let expected = format!("an {n}×{n} landscape for the {n}×{n} sheet");
+            return Err(ParamError::new("landscape file", value, &expected));
+        }
+        if let Some(k) = self.direction.iter().position(|&a| !is_direction(a)) {
+            let value = format!("{}: {} at row {}, column {}", self.path, self.direction[k], k / n, k % n);
+            return Err(ParamError::new("landscape file", value, "radians in [0, 2π) or NaN (unshifted)"));
+        }
+        Ok(())
+    }
 }
 
 /// A parameter outside its accepted range.
@@ -242,6 +330,7 @@ impl Params {
             warmup_ms: 500.0,
             duration_ms: 10_000.0,
             seed: 0,
+            landscape_map: None,
         };
         Ok(match preset {
             Preset::Paper => common,
@@ -365,6 +454,18 @@ impl Params {
         finite_in("noise dt", self.noise_dt_ms, self.dt_ms, 1000.0, "a time from dt to 1000 ms")?;
         finite_in("warm-up", self.warmup_ms, 0.0, MAX_TIME_MS, "a time from 0 to 3.6e6 ms (one hour)")?;
         finite_in("duration", self.duration_ms, 0.0, MAX_TIME_MS, "a time from 0 to 3.6e6 ms (one hour)")?;
+        if self.landscape == LandscapeKind::File {
+            match &self.landscape_map {
+                Some(map) => map.validate(self.n)?,
+                None => {
+                    return Err(ParamError::new(
+                        "landscape",
+                        "file",
+                        "a landscape file or picture (--landscape-file, --landscape-image, or landscape_file in a preset)",
+                    ));
+                }
+            }
+        }
         self.validate_size()
     }
 

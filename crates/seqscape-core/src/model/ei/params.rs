@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::params::{LandscapeKind, MAX_TIME_MS, ParamError, Params, Preset, ShiftMode};
+use crate::model::params::{LandscapeKind, LandscapeMap, MAX_TIME_MS, ParamError, Params, Preset, ShiftMode};
 
 /// The two populations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -153,6 +153,9 @@ pub struct EiParams {
     pub duration_ms: f64,
     pub stimulus: Stimulus,
     pub seed: u64,
+    /// The E sheet's directions when `landscape` is [`LandscapeKind::File`] (n_e × n_e).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landscape_map: Option<LandscapeMap>,
 }
 
 /// Full-scale sides of the E and I sheets.
@@ -211,6 +214,7 @@ impl EiParams {
                 sigma: 4.0 / s,
             },
             seed: 0,
+            landscape_map: None,
         })
     }
 
@@ -300,6 +304,7 @@ impl EiParams {
             duration_ms: self.duration_ms,
             seed: self.seed,
             out_degree: 1,
+            landscape_map: self.landscape_map.clone(),
             ..base
         }
     }
