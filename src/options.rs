@@ -1,14 +1,16 @@
-//! Options shared by several subcommands: the model options that define a network, the DBSCAN
-//! options of the sequence analysis, and the parsers of names (landscape, preset) that every
-//! command matches the same way, case-insensitively.
+//! Options shared by several subcommands: the model options that define a network, the landscape
+//! read from a file or picture, the DBSCAN options of the sequence analysis, and the parsers of
+//! names (landscape, preset) that every command matches the same way, case-insensitively.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use seqscape_core::analysis::{DbscanParams, Recipe};
-use seqscape_core::model::{LandscapeKind, Params, Preset};
+use seqscape_core::model::ei::EiParams;
+use seqscape_core::model::{LandscapeKind, LandscapeMap, Params, Preset};
 
 use crate::error::UserError;
+use crate::output::landscape::load_map;
 use crate::presets;
 
 /// The accepted landscape names, for messages.
@@ -107,6 +109,7 @@ impl ModelArgs {
                 let mut p = presets::load_at_scale(Path::new(&self.preset), self.scale_down).map_err(UserError)?;
                 if let Some(l) = landscape {
                     p.landscape = l;
+                    p.landscape_map = None;
                 }
                 p
             }
@@ -141,9 +144,71 @@ impl ModelArgs {
         Ok(p)
     }
 
+    /// The parameters these options define with the landscape of `file` when one is given, else
+    /// as [`ModelArgs::params_for`].
+    pub fn params_with(&self, landscape: Option<LandscapeKind>, file: &LandscapeFileArgs) -> Result<Params, UserError> {
+        if !file.given() {
+            return self.params_for(landscape);
+        }
+        let mut p = self.params_for(None)?;
+        file.apply(&mut p)?;
+        Ok(p)
+    }
+
     /// Worker threads; 0 means all cores.
     pub fn threads(&self) -> usize {
         self.threads.map_or(0, |t| t as usize)
+    }
+}
+
+/// A landscape given rather than generated: `--landscape-file` or `--landscape-image`, in place of
+/// `--landscape` (see [`crate::output::landscape`] for what each accepts).
+#[derive(Args, Debug, Clone, Default)]
+pub struct LandscapeFileArgs {
+    /// Landscape from a file: a float32 .npy array of shape (n, n), radians in [0, 2π) from +x
+    /// toward +y, NaN unshifted (what 'run' writes as landscape.npy). Replaces --landscape; the
+    /// lattice shift rounds its directions to the 8 lattice directions.
+    #[arg(long, value_name = "FILE.npy", conflicts_with_all = ["landscape", "landscape_image"])]
+    pub landscape_file: Option<PathBuf>,
+    /// Landscape from a PNG picture: hue is the direction (red +x, green 120°, blue 240°), grey,
+    /// white or dark pixels unshifted, the top row the top of the sheet, resampled to n×n.
+    #[arg(long, value_name = "FILE.png", conflicts_with = "landscape")]
+    pub landscape_image: Option<PathBuf>,
+}
+
+impl LandscapeFileArgs {
+    pub fn given(&self) -> bool {
+        self.landscape_file.is_some() || self.landscape_image.is_some()
+    }
+
+    /// The map of an n×n sheet, if a file or picture is given.
+    pub fn map(&self, n: usize) -> Result<Option<LandscapeMap>, UserError> {
+        let loaded = match (&self.landscape_file, &self.landscape_image) {
+            (Some(file), _) => load_map(file, false, "--landscape-file", n),
+            (None, Some(picture)) => load_map(picture, true, "--landscape-image", n),
+            (None, None) => return Ok(None),
+        };
+        loaded.map(Some).map_err(UserError)
+    }
+
+    /// Puts the file's landscape into `p` (checked against its sheet), if one is given.
+    pub fn apply(&self, p: &mut Params) -> Result<(), UserError> {
+        if let Some(map) = self.map(p.n)? {
+            p.landscape = LandscapeKind::File;
+            p.landscape_map = Some(map);
+            p.validate()?;
+        }
+        Ok(())
+    }
+
+    /// Puts the file's landscape onto the E sheet of `p`, if one is given.
+    pub fn apply_ei(&self, p: &mut EiParams) -> Result<(), UserError> {
+        if let Some(map) = self.map(p.n_e)? {
+            p.landscape = LandscapeKind::File;
+            p.landscape_map = Some(map);
+            p.validate()?;
+        }
+        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@ use crate::app::{LaunchOptions, ViewSettings, ViewShape, WindowConfig};
 use crate::commands::ei::NetworkArgs;
 use crate::commands::record::COLORMAPS;
 use crate::error::UserError;
-use crate::options::{ModelArgs, landscape};
+use crate::options::{LandscapeFileArgs, ModelArgs, landscape};
 use crate::output::atomic::check_target;
 use crate::output::colormap::Colormap;
 use crate::output::frames::DEFAULT_TRACE_MAX;
@@ -25,6 +25,8 @@ pub struct AppArgs {
     /// Landscape: symmetric, random, perlin or homogeneous (default: perlin, or the preset file's).
     #[arg(long)]
     pub landscape: Option<String>,
+    #[command(flatten)]
+    pub file: LandscapeFileArgs,
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -223,9 +225,13 @@ fn model_for(args: &AppArgs, landscape: Option<LandscapeKind>) -> Result<Model, 
         None => None,
     };
     match from_file {
-        Some(p) => ei_file_with_options(p, &args.model, net, landscape).map(Model::Ei),
-        None if net.is_ei() => Ok(Model::Ei(net.ei_params(&args.model, landscape.unwrap_or(LandscapeKind::Perlin))?)),
-        None => Ok(Model::I(args.model.params_for(landscape)?)),
+        Some(p) => {
+            let mut p = ei_file_with_options(p, &args.model, net, landscape)?;
+            args.file.apply_ei(&mut p)?;
+            Ok(Model::Ei(p))
+        }
+        None if net.is_ei() => Ok(Model::Ei(net.ei_params_with(&args.model, landscape, &args.file)?)),
+        None => Ok(Model::I(args.model.params_with(landscape, &args.file)?)),
     }
 }
 
@@ -251,6 +257,7 @@ fn ei_file_with_options(
     }
     if let Some(l) = landscape {
         p.landscape = l;
+        p.landscape_map = None;
     }
     if let Some(seed) = model.seed {
         p.seed = seed;

@@ -10,7 +10,7 @@ use seqscape_core::model::ei::{EiParams, EiRun, Population, Projection, run_ei};
 
 use crate::commands::common::{DERIVED_FILES, with_progress};
 use crate::error::UserError;
-use crate::options::ModelArgs;
+use crate::options::{LandscapeFileArgs, ModelArgs};
 use crate::output::atomic::write_bytes_atomic;
 use crate::output::npy::{NpyArray, write_npy, write_npz};
 
@@ -122,6 +122,21 @@ impl NetworkArgs {
         set(&mut p.sigma_e_pa, self.sigma_e.or(model.sigma));
         set(&mut p.sigma_i_pa, self.sigma_i.or(model.sigma));
         p.validate()?;
+        Ok(p)
+    }
+}
+
+impl NetworkArgs {
+    /// The E-I parameters with the E sheet's landscape from `file` when one is given, else
+    /// `landscape` (default Perlin).
+    pub fn ei_params_with(
+        &self,
+        model: &ModelArgs,
+        landscape: Option<LandscapeKind>,
+        file: &LandscapeFileArgs,
+    ) -> Result<EiParams, UserError> {
+        let mut p = self.ei_params(model, landscape.unwrap_or(LandscapeKind::Perlin))?;
+        file.apply_ei(&mut p)?;
         Ok(p)
     }
 }

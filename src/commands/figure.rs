@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use seqscape_core::analysis::Recipe;
-use seqscape_core::model::Params;
+use seqscape_core::model::{LandscapeKind, Params};
 
 use crate::commands::analyze::{analyze_and_write, summary_line};
 use crate::commands::common::prepare_out_dir;
@@ -17,7 +17,7 @@ use crate::commands::run::{simulate, write_run};
 use crate::error::UserError;
 use crate::figures::activity_gif::write_activity_gif;
 use crate::figures::fig2::{Fig2Panel, write_fig2};
-use crate::options::{DEFAULT_EPS, DbscanArgs, FIG3_EI_TD_MS, ModelArgs, landscapes};
+use crate::options::{DEFAULT_EPS, DbscanArgs, FIG3_EI_TD_MS, LandscapeFileArgs, ModelArgs, landscapes};
 use crate::output::colormap::Colormap;
 use seqscape_core::analysis::{rate_frames, rates_hz};
 use seqscape_core::model::ei::{EiParams, Population, Projection};
@@ -25,9 +25,12 @@ use seqscape_core::model::ei::{EiParams, Population, Projection};
 /// Options of `seqscape figure`.
 #[derive(Args, Debug)]
 pub struct FigureArgs {
-    /// Landscape: all (default), symmetric, random, perlin or homogeneous.
+    /// Landscape: all (default), symmetric, random, perlin or homogeneous; with --landscape-file or
+    /// --landscape-image the figure shows that one landscape.
     #[arg(long, default_value = "all")]
     pub landscape: String,
+    #[command(flatten)]
+    pub file: LandscapeFileArgs,
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -44,14 +47,15 @@ pub const MIN_DURATION_MS: f64 = 100.0;
 
 /// Runs `seqscape figure`.
 pub fn figure(args: FigureArgs) -> Result<(), UserError> {
-    let kinds = landscapes(&args.landscape)?;
+    let kinds = if args.file.given() { vec![LandscapeKind::File] } else { landscapes(&args.landscape)? };
     if args.network.is_ei() {
         return figure_ei(&args, &kinds);
     }
     args.network.check_i_only()?;
     let threads = args.model.threads();
     let (recipe, dbscan) = args.dbscan.params(Recipe::Torus, DEFAULT_EPS)?;
-    let all_params: Vec<Params> = kinds.iter().map(|&k| args.model.params(k)).collect::<Result<_, _>>()?;
+    let all_params: Vec<Params> =
+        kinds.iter().map(|&k| args.model.params_with(Some(k), &args.file)).collect::<Result<_, _>>()?;
     for p in &all_params {
         dbscan.check_grid(p.n, p.duration_ms)?;
     }
@@ -94,11 +98,13 @@ pub fn figure(args: FigureArgs) -> Result<(), UserError> {
 }
 
 /// `seqscape figure --network ei`: Fig. 2 for the E sheet, Fig. 3 e–f per landscape.
-fn figure_ei(args: &FigureArgs, kinds: &[seqscape_core::model::LandscapeKind]) -> Result<(), UserError> {
+fn figure_ei(args: &FigureArgs, kinds: &[LandscapeKind]) -> Result<(), UserError> {
     let threads = args.model.threads();
     let (recipe, dbscan) = args.dbscan.params_with(Recipe::AuthorsWrap, FIG3_EI_TD_MS, DEFAULT_EPS)?;
-    let all_params: Vec<EiParams> =
-        kinds.iter().map(|&k| args.network.ei_params(&args.model, k)).collect::<Result<_, _>>()?;
+    let all_params: Vec<EiParams> = kinds
+        .iter()
+        .map(|&k| args.network.ei_params_with(&args.model, Some(k), &args.file))
+        .collect::<Result<_, _>>()?;
     for p in &all_params {
         dbscan.check_grid(p.n_e, p.duration_ms)?;
     }

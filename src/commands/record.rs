@@ -11,7 +11,6 @@ use std::time::Instant;
 use clap::Args;
 use seqscape_core::analysis::linker::{TRAIL_DRAW_MS, Tracking, smoothed_trail};
 use seqscape_core::analysis::live::split_trail;
-use seqscape_core::model::LandscapeKind;
 use seqscape_core::model::ei::Population;
 use seqscape_core::model::landscape::Landscape;
 use seqscape_core::model::params::show_number;
@@ -20,7 +19,7 @@ use seqscape_core::sim::{ActivityBins, Runner, SimConnectivity};
 use crate::commands::ei::{NetworkArgs, simulate_ei};
 
 use crate::error::UserError;
-use crate::options::{ModelArgs, landscape};
+use crate::options::{LandscapeFileArgs, ModelArgs, landscape};
 use crate::output::colormap::Colormap;
 use crate::output::frames::FrameRenderer;
 use crate::output::raster::{Canvas, HAlign, Rect};
@@ -32,6 +31,8 @@ pub struct RecordArgs {
     /// Landscape: symmetric, random, perlin or homogeneous (default: perlin, or the preset file's).
     #[arg(long)]
     pub landscape: Option<String>,
+    #[command(flatten)]
+    pub file: LandscapeFileArgs,
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -222,7 +223,7 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
     let threads = args.model.threads();
     let t0 = Instant::now();
     let (mut source, n, caption, warmup_ms) = if args.network.is_ei() {
-        let mut params = args.network.ei_params(&args.model, landscape.unwrap_or(LandscapeKind::Perlin))?;
+        let mut params = args.network.ei_params_with(&args.model, landscape, &args.file)?;
         params.duration_ms = args.seconds * 1000.0;
         params.validate()?;
         check_video_target(&args.out).map_err(UserError)?;
@@ -243,7 +244,7 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
         (Source::Ei(Box::new(replay)), n, caption, warmup_ms)
     } else {
         args.network.check_i_only()?;
-        let mut params = args.model.params_for(landscape)?;
+        let mut params = args.model.params_with(landscape, &args.file)?;
         check_video_target(&args.out).map_err(UserError)?;
         params.duration_ms = args.seconds * 1000.0;
         let mut runner = Runner::new(params.clone(), threads)?;

@@ -12,16 +12,18 @@ use clap::Args;
 use crate::commands::common::{DERIVED_FILES, prepare_out_dir, with_progress};
 use crate::commands::ei::{self, NetworkArgs};
 use crate::error::UserError;
-use crate::options::{ModelArgs, landscape};
+use crate::options::{LandscapeFileArgs, ModelArgs, landscape};
 use crate::output::atomic::write_bytes_atomic;
 use crate::output::npy::{NpyArray, write_npy, write_npz};
 
 /// Options of `seqscape run`.
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// Landscape: symmetric, random, perlin or homogeneous.
-    #[arg(long)]
-    pub landscape: String,
+    /// Landscape: symmetric, random, perlin or homogeneous (or --landscape-file / --landscape-image).
+    #[arg(long, required_unless_present_any = ["landscape_file", "landscape_image"])]
+    pub landscape: Option<String>,
+    #[command(flatten)]
+    pub file: LandscapeFileArgs,
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -72,12 +74,14 @@ pub fn write_run(dir: &Path, run: &BatchRun) -> Result<(), UserError> {
 
 /// Runs `seqscape run`.
 pub fn run(args: RunArgs) -> Result<(), UserError> {
-    let landscape = landscape(&args.landscape)?;
+    let landscape = args.landscape.as_deref().map(landscape).transpose()?;
     if args.network.is_ei() {
-        return ei::run(args.network.ei_params(&args.model, landscape)?, args.model.threads(), &args.out);
+        let params = args.network.ei_params_with(&args.model, landscape, &args.file)?;
+        return ei::run(params, args.model.threads(), &args.out);
     }
     args.network.check_i_only()?;
-    let params = args.model.params(landscape)?;
+    let params = args.model.params_with(landscape, &args.file)?;
+    let landscape = params.landscape;
     let threads = args.model.threads();
     prepare_out_dir(&args.out)?;
     let run = simulate(params, threads, landscape.name())?;

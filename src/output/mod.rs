@@ -1,4 +1,4 @@
-//! Output layer: data files (`.npy` / `.npz`), colour maps, activity frames, animated GIFs and
+//! Output layer: data files (`.npy` / `.npz`), landscape files and pictures, colour maps, activity frames, animated GIFs and
 //! videos. Every file is written atomically: the bytes go to a temporary name in the destination
 //! folder which is renamed into place only when writing succeeded, and removed on an error or an
 //! interrupt. The figures drawn from runs live in [`crate::figures`], above this layer.
@@ -10,6 +10,7 @@ pub mod download;
 pub mod frames;
 pub mod gif;
 pub mod interrupt;
+pub mod landscape;
 pub mod npy;
 pub mod raster;
 pub mod video;
