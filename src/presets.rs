@@ -4,26 +4,86 @@
 //! ([`Params::new`]), every other key overrides the base's value. The window saves complete files;
 //! `--preset FILE` and the window's "Load" read both kinds.
 //!
+//! `landscape_file = "painting.npy"` gives the landscape as a file (a `.npy` landscape file, or a
+//! `.png` picture read by hue; see [`crate::output::landscape`]), resolved relative to the preset
+//! file's folder; it stands for `landscape = "file"`. A saved preset whose landscape came from a
+//! file names that file; the window saves a painted landscape beside the preset and names it.
+//!
 //! `network = "ei"` makes a file an E-I preset: its other keys are those of [`EiParams`]
 //! (`landscape`, `scale_down`, `mu_e_pa`, `sigma_e_pa`, `mu_i_pa`, `sigma_i_pa`, a `[stimulus]`
 //! table, …), each overriding the authors' E-I network ([`EiParams::new`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use seqscape_core::model::ei::EiParams;
-use seqscape_core::model::{LandscapeKind, ParamError, Params, Preset};
+use seqscape_core::model::{LandscapeKind, LandscapeMap, ParamError, Params, Preset};
 
 use crate::output::atomic::write_bytes_atomic;
+use crate::output::landscape::{is_picture, load_map};
+
+/// The preset key that names a landscape file or picture.
+pub const LANDSCAPE_FILE_KEY: &str = "landscape_file";
 
 /// Whether a `--preset` value names a file rather than a built-in preset.
 pub fn is_file(name: &str) -> bool {
     Preset::from_name(name).is_err() && (name.ends_with(".toml") || Path::new(name).is_file())
 }
 
-/// The parameters as a complete TOML document.
+/// The `landscape_file = "…"` line of a file landscape (empty for a generated one).
+fn landscape_file_line(kind: LandscapeKind, map: Option<&LandscapeMap>) -> String {
+    match (kind, map) {
+        (LandscapeKind::File, Some(map)) => {
+            format!("{LANDSCAPE_FILE_KEY} = {}\n", toml::Value::String(map.path.clone()))
+        }
+        _ => String::new(),
+    }
+}
+
+/// The parameters as a complete TOML document; a file landscape is named by its path.
 pub fn to_toml(p: &Params) -> Result<String, String> {
-    let body = toml::to_string(p).map_err(|e| format!("cannot write the parameters as TOML: {e}"))?;
-    Ok(format!("# seqscape preset: the parameters of one network (see `seqscape --help`).\n{body}"))
+    let q = Params { landscape_map: None, ..p.clone() };
+    let body = toml::to_string(&q).map_err(|e| format!("cannot write the parameters as TOML: {e}"))?;
+    let file = landscape_file_line(p.landscape, p.landscape_map.as_ref());
+    Ok(format!("# seqscape preset: the parameters of one network (see `seqscape --help`).\n{file}{body}"))
+}
+
+/// Removes `landscape_file` (and the `landscape = "file"` it stands for) from a preset's table;
+/// the file it names, relative to `dir` (the preset's folder) unless absolute.
+fn take_landscape_file(table: &mut toml::Table, origin: &str, dir: Option<&Path>) -> Result<Option<PathBuf>, String> {
+    let Some(value) = table.remove(LANDSCAPE_FILE_KEY) else {
+        if table.get("landscape").and_then(toml::Value::as_str) == Some("file") {
+            return Err(format!(
+                "{origin}: landscape = \"file\" without {LANDSCAPE_FILE_KEY}: expected {LANDSCAPE_FILE_KEY} = \"FILE.npy\" (or a .png picture)"
+            ));
+        }
+        return Ok(None);
+    };
+    let toml::Value::String(name) = value else {
+        return Err(format!(
+            "{origin}: invalid {LANDSCAPE_FILE_KEY} {value}: expected the name of a .npy landscape file or .png picture"
+        ));
+    };
+    match table.get("landscape") {
+        None => {}
+        Some(toml::Value::String(s)) if s == "file" => {
+            table.remove("landscape");
+        }
+        Some(v) => {
+            return Err(format!(
+                "{origin}: invalid landscape {v} with {LANDSCAPE_FILE_KEY}: expected one of them (landscape_file stands for landscape = \"file\")"
+            ));
+        }
+    }
+    let path = Path::new(&name);
+    Ok(Some(match dir {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path.to_path_buf(),
+    }))
+}
+
+/// The landscape of an n×n sheet from a preset's `landscape_file`.
+fn preset_map(path: &Path, origin: &str, n: usize) -> Result<LandscapeMap, String> {
+    load_map(path, is_picture(path), &format!("{LANDSCAPE_FILE_KEY} of {origin}"), n)
 }
 
 /// The network of a preset: the I network's parameters or the E-I network's.
@@ -50,13 +110,20 @@ fn take_network(table: &mut toml::Table, origin: &str) -> Result<bool, String> {
     }
 }
 
-/// Parses a (possibly partial) preset of either network.
+/// Parses a (possibly partial) preset of either network; a landscape file is found relative to
+/// the working folder.
 pub fn model_from_toml(text: &str, origin: &str) -> Result<Model, String> {
+    model_from_toml_at(text, origin, None)
+}
+
+/// Parses a (possibly partial) preset of either network whose landscape file is found relative to
+/// `dir` (the preset's folder).
+pub fn model_from_toml_at(text: &str, origin: &str, dir: Option<&Path>) -> Result<Model, String> {
     let mut table = parse_table(text, origin)?;
     if take_network(&mut table, origin)? {
-        ei_from_table(table, origin).map(Model::Ei)
+        ei_from_table(table, origin, dir).map(Model::Ei)
     } else {
-        from_toml(text, origin).map(Model::I)
+        from_toml_at(text, origin, dir).map(Model::I)
     }
 }
 
@@ -84,11 +151,13 @@ pub fn load_model(path: &Path) -> Result<Model, String> {
     }
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {}: {e}", path.display()))?;
-    model_from_toml(&text, &path.display().to_string())
+    model_from_toml_at(&text, &path.display().to_string(), path.parent())
 }
 
-fn ei_from_table(table: toml::Table, origin: &str) -> Result<EiParams, String> {
+fn ei_from_table(mut table: toml::Table, origin: &str, dir: Option<&Path>) -> Result<EiParams, String> {
+    let file = take_landscape_file(&mut table, origin, dir)?;
     let landscape = match table.get("landscape") {
+        _ if file.is_some() => LandscapeKind::File,
         None => LandscapeKind::Perlin,
         Some(toml::Value::String(name)) => LandscapeKind::from_name(name).map_err(|e| format!("{origin}: {e}"))?,
         Some(v) => return Err(format!("{origin}: 'landscape' must be a string, not {v}")),
@@ -112,16 +181,21 @@ fn ei_from_table(table: toml::Table, origin: &str) -> Result<EiParams, String> {
             (Some(slot), value) => *slot = value,
         }
     }
-    let p: EiParams = merged.try_into().map_err(|e: toml::de::Error| format!("{origin}: {}", e.message()))?;
+    let mut p: EiParams = merged.try_into().map_err(|e: toml::de::Error| format!("{origin}: {}", e.message()))?;
+    if let Some(file) = file {
+        p.landscape_map = Some(preset_map(&file, origin, p.n_e)?);
+    }
     p.validate().map_err(|e| format!("{origin}: {e}"))?;
     Ok(p)
 }
 
 /// The E-I parameters as a complete TOML document (`network = "ei"` first).
 pub fn ei_to_toml(p: &EiParams) -> Result<String, String> {
-    let body = toml::to_string(p).map_err(|e| format!("cannot write the parameters as TOML: {e}"))?;
+    let q = EiParams { landscape_map: None, ..p.clone() };
+    let body = toml::to_string(&q).map_err(|e| format!("cannot write the parameters as TOML: {e}"))?;
+    let file = landscape_file_line(p.landscape, p.landscape_map.as_ref());
     Ok(format!(
-        "# seqscape preset: the parameters of one E-I network (see `seqscape --help`).\nnetwork = \"ei\"\n{body}"
+        "# seqscape preset: the parameters of one E-I network (see `seqscape --help`).\nnetwork = \"ei\"\n{file}{body}"
     ))
 }
 
@@ -134,12 +208,20 @@ pub fn save_model(model: &Model, path: &Path) -> Result<(), String> {
     write_bytes_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
-/// Parses a (possibly partial) preset of the I network; `origin` names the source in errors.
+/// Parses a (possibly partial) preset of the I network; `origin` names the source in errors, a
+/// landscape file is found relative to the working folder.
 pub fn from_toml(text: &str, origin: &str) -> Result<Params, String> {
+    from_toml_at(text, origin, None)
+}
+
+/// Parses a (possibly partial) preset of the I network whose landscape file is found relative to
+/// `dir` (the preset's folder).
+pub fn from_toml_at(text: &str, origin: &str, dir: Option<&Path>) -> Result<Params, String> {
     let mut table = parse_table(text, origin)?;
     if take_network(&mut table, origin)? {
         return Err(format!("{origin} is an E-I preset (network = \"ei\"): expected an I-network preset here"));
     }
+    let file = take_landscape_file(&mut table, origin, dir)?;
     let text_of = |key: &str| -> Result<Option<String>, String> {
         match table.get(key) {
             None => Ok(None),
@@ -152,6 +234,7 @@ pub fn from_toml(text: &str, origin: &str) -> Result<Params, String> {
         None => Preset::Paper,
     };
     let landscape = match text_of("landscape")? {
+        _ if file.is_some() => LandscapeKind::File,
         Some(name) => LandscapeKind::from_name(&name).map_err(|e| format!("{origin}: {e}"))?,
         None => LandscapeKind::Perlin,
     };
@@ -172,7 +255,10 @@ pub fn from_toml(text: &str, origin: &str) -> Result<Params, String> {
         }
         merged.insert(key, value);
     }
-    let p: Params = merged.try_into().map_err(|e: toml::de::Error| format!("{origin}: {}", e.message()))?;
+    let mut p: Params = merged.try_into().map_err(|e: toml::de::Error| format!("{origin}: {}", e.message()))?;
+    if let Some(file) = file {
+        p.landscape_map = Some(preset_map(&file, origin, p.n)?);
+    }
     p.validate().map_err(|e| format!("{origin}: {e}"))?;
     Ok(p)
 }
@@ -181,7 +267,7 @@ pub fn from_toml(text: &str, origin: &str) -> Result<Params, String> {
 pub fn load(path: &Path) -> Result<Params, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {}: {e}", path.display()))?;
-    from_toml(&text, &path.display().to_string())
+    from_toml_at(&text, &path.display().to_string(), path.parent())
 }
 
 /// Keys whose value follows the scale-down (the rest are the user's physics and apply at any scale).
@@ -199,6 +285,7 @@ pub fn load_at_scale(path: &Path, scale_down: Option<u32>) -> Result<Params, Str
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the preset file {origin}: {e}"))?;
     let mut table: toml::Table = toml::from_str(&text).map_err(|e| format!("{origin}: {}", e.message()))?;
     table.remove("network");
+    table.remove(LANDSCAPE_FILE_KEY);
     let preset_base = Params::new(base.preset, base.landscape, base.scale_down).map_err(|e| e.to_string())?;
     let own = |key: &str, file: f64, preset: f64| table.contains_key(key) && file != preset;
     let custom: Vec<&str> = [
@@ -224,7 +311,12 @@ pub fn load_at_scale(path: &Path, scale_down: Option<u32>) -> Result<Params, Str
             merged.insert(key, value);
         }
     }
-    let p: Params = merged.try_into().map_err(|e: toml::de::Error| format!("{origin}: {}", e.message()))?;
+    let mut p: Params = merged.try_into().map_err(|e: toml::de::Error| format!("{origin}: {}", e.message()))?;
+    if let Some(map) = &base.landscape_map {
+        // The file again, for the new sheet: a picture is resampled, a landscape file must fit.
+        p.landscape = LandscapeKind::File;
+        p.landscape_map = Some(preset_map(Path::new(&map.path), &origin, p.n)?);
+    }
     p.validate().map_err(|e| format!("{origin} at scale-down {scale}: {e}"))?;
     Ok(p)
 }

@@ -12,15 +12,17 @@ use clap::Args;
 use crate::commands::common::{DERIVED_FILES, prepare_out_dir, with_progress};
 use crate::commands::ei::{self, NetworkArgs};
 use crate::error::UserError;
-use crate::options::{LandscapeFileArgs, ModelArgs, landscape};
+use crate::options::{LANDSCAPE_NAMES, LandscapeFileArgs, ModelArgs, landscape};
 use crate::output::atomic::write_bytes_atomic;
 use crate::output::npy::{NpyArray, write_npy, write_npz};
+use crate::presets;
 
 /// Options of `seqscape run`.
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// Landscape: symmetric, random, perlin or homogeneous (or --landscape-file / --landscape-image).
-    #[arg(long, required_unless_present_any = ["landscape_file", "landscape_image"])]
+    /// Landscape: symmetric, random, perlin or homogeneous (or --landscape-file, --landscape-image,
+    /// or the landscape of a preset file).
+    #[arg(long, required_unless_present_any = ["landscape_file", "landscape_image", "preset"])]
     pub landscape: Option<String>,
     #[command(flatten)]
     pub file: LandscapeFileArgs,
@@ -75,6 +77,12 @@ pub fn write_run(dir: &Path, run: &BatchRun) -> Result<(), UserError> {
 /// Runs `seqscape run`.
 pub fn run(args: RunArgs) -> Result<(), UserError> {
     let landscape = args.landscape.as_deref().map(landscape).transpose()?;
+    if landscape.is_none() && !args.file.given() && !presets::is_file(&args.model.preset) {
+        return Err(UserError(format!(
+            "missing --landscape with --preset {}: expected one of: {LANDSCAPE_NAMES} (or --landscape-file, --landscape-image, or a preset file)",
+            args.model.preset
+        )));
+    }
     if args.network.is_ei() {
         let params = args.network.ei_params_with(&args.model, landscape, &args.file)?;
         return ei::run(params, args.model.threads(), &args.out);
