@@ -11,10 +11,13 @@
 //! frames' cursor positions. With the E-I network a click stimulates the E neurons of the disc with
 //! the Fig. 8 pulse (500 pA for 50 ms by default) and the brush is off (the E-I landscape is drawn
 //! with the network).
+//! The live landscape, painting included, is saved as a landscape file beside a preset
+//! ([`save_painting`]): the panel's "Save painting" and its preset "Save" both write it.
 //! Keys: space pause, `.` step, `A` arrows, `B` brush, `I` the E-I network's I sheet, `R` record,
 //! `S` screenshot, `H`/`?` help, `F` fit, `T` tile 3×3.
 
 use std::f64::consts::TAU;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bevy::platform::time::Instant;
@@ -23,7 +26,8 @@ use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
 use seqscape_core::model::network::Connectivity;
-use seqscape_core::model::{Params, paint};
+use seqscape_core::model::landscape::Landscape;
+use seqscape_core::model::{LandscapeKind, LandscapeMap, Params, paint};
 use seqscape_core::sim::ei::EiSim;
 use seqscape_core::sim::{SimConnectivity, SimPool, SimState, Stimulus, StimulusQueue};
 
@@ -32,6 +36,7 @@ use super::camera::{ViewCamera, window_to_world};
 use super::clock::SimClock;
 use super::recorder::RecorderRequest;
 use super::{AppSet, GeneratedLandscape, Notices, TorusPointer, ViewSettings, ViewShape};
+use crate::output::landscape::write_landscape_npy;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Tool>();
@@ -411,6 +416,24 @@ pub fn erase_all(world: &mut World) {
     world.resource_mut::<Notices>().push(format!("erased the painted landscape ({} neurons)", painted.len()));
 }
 
+/// The landscape file saved beside the preset `NAME.toml`: `NAME-landscape.npy`.
+pub fn painting_path(preset: &Path) -> PathBuf {
+    let stem = preset.file_stem().map_or_else(|| "seqscape".into(), |s| s.to_string_lossy().into_owned());
+    preset.with_file_name(format!("{stem}-landscape.npy"))
+}
+
+/// Writes `landscape` (the live one, painting included) as a landscape file beside the preset path
+/// `preset` ([`painting_path`]); returns the file and `params` with it as their landscape, named
+/// relative to the preset, so that a preset saved from them keeps the painting.
+pub fn save_painting(params: &Params, landscape: &Landscape, preset: &Path) -> Result<(PathBuf, Params), String> {
+    let path = painting_path(preset);
+    write_landscape_npy(&path, landscape.n, &landscape.direction).map_err(|e| e.to_string())?;
+    let name = path.file_name().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let map = LandscapeMap::new(&name, landscape.n, landscape.direction.clone()).map_err(|e| e.to_string())?;
+    let kept = Params { landscape: LandscapeKind::File, landscape_map: Some(map), ..params.clone() };
+    Ok((path, kept))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,5 +469,31 @@ mod tests {
         assert_eq!(conn.landscape, net.conn.landscape);
         assert_eq!(conn.buckets, net.conn.buckets);
         assert!(generated.painted.iter().all(|&b| !b));
+    }
+
+    #[test]
+    fn a_saved_painting_and_its_preset_rebuild_the_painted_network() {
+        let mut p = Params::new(Preset::Paper, LandscapeKind::Perlin, 5).unwrap();
+        p.seed = 4;
+        let pool = thread_pool(2);
+        let net = Network::build(p.clone(), pool.clone()).unwrap();
+        let mut conn = net.conn.clone();
+        let mut generated = GeneratedLandscape::new(conn.landscape.clone());
+        let mut sources = Vec::new();
+        paint_disc(&mut conn, &mut generated, p.n, (7.5, 9.5), 3.0, Some(paint::snap(&p, 2.0)), &mut sources);
+        redraw(&mut conn, &p, &sources, &SimPool(pool.clone()));
+        let dir = tempfile::tempdir().unwrap();
+        let preset = dir.path().join("mine.toml");
+        let (file, kept) = save_painting(&p, &conn.landscape, &preset).unwrap();
+        assert_eq!(file, dir.path().join("mine-landscape.npy"));
+        crate::presets::save(&kept, &preset).unwrap();
+        let text = std::fs::read_to_string(&preset).unwrap();
+        assert!(text.contains("landscape_file = \"mine-landscape.npy\""), "{text}");
+        // Read back from another working folder: the file is found beside the preset.
+        let loaded = crate::presets::load(&preset).unwrap();
+        assert_eq!(loaded.landscape, LandscapeKind::File);
+        let rebuilt = Network::build(loaded, pool).unwrap();
+        assert_eq!(rebuilt.conn.landscape, conn.landscape);
+        assert_eq!(rebuilt.conn.buckets, conn.buckets);
     }
 }

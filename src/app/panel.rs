@@ -8,7 +8,9 @@
 //! The network section switches between the I network and the E-I network; with the E-I network
 //! the live physics are μ and σ of each population and the click's stimulus (amplitude and
 //! duration), and "Playground" loads the calm E-I preset in one click. A rebuild that would drop
-//! painted directions (a new grid size, or the E-I network) asks first.
+//! painted directions (a new grid size, or the E-I network) asks first. "Save painting" writes the
+//! live landscape as `NAME-landscape.npy` beside the preset path `NAME.toml`, and saving a preset
+//! of a painted or file landscape writes it there too and names it (`landscape_file`).
 
 use std::path::{Path, PathBuf};
 
@@ -18,11 +20,11 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use seqscape_core::model::ei::EiParams;
 use seqscape_core::model::{LandscapeKind, Params, Preset, ShiftMode};
 use seqscape_core::sim::ei::EiSim;
-use seqscape_core::sim::{ActivityBins, SimState};
+use seqscape_core::sim::{ActivityBins, SimConnectivity, SimState};
 
 use super::camera::ViewCamera;
 use super::clock::{MAX_SPEED, MIN_SPEED, SimClock};
-use super::input::{BrushDirection, Tool, ToolMode};
+use super::input::{BrushDirection, Tool, ToolMode, painting_path, save_painting};
 use super::rebuild::{Rebuild, RebuildKind};
 use super::recorder::{Recorder, RecorderRequest};
 use super::tracking::LiveTracking;
@@ -270,7 +272,7 @@ fn panel(
     mut recorder: ResMut<Recorder>,
     mut requests: MessageWriter<RecorderRequest>,
     mut notices: ResMut<Notices>,
-    misc: (Res<ActivityBins>, Res<LiveTracking>, Res<GeneratedLandscape>),
+    misc: (Res<ActivityBins>, Res<LiveTracking>, Res<GeneratedLandscape>, Option<Res<SimConnectivity>>),
     mut ei: Option<ResMut<EiSim>>,
     peek: Res<PanelPeek>,
 ) -> Result {
@@ -280,7 +282,7 @@ fn panel(
         }
         return Ok(());
     }
-    let (bins, tracking, generated) = misc;
+    let (bins, tracking, generated, conn) = misc;
     let painted = generated.painted.iter().filter(|&&b| b).count();
     let ctx = contexts.ctx_mut()?.clone();
     let mut root = egui::Ui::new(
@@ -486,13 +488,17 @@ fn panel(
                 });
                 ui.horizontal(|ui| {
                     ui.add(egui::TextEdit::singleline(&mut panel.preset_path).desired_width(150.0));
-                    if ui.button("Save").clicked() {
+                    if ui.button("Save").on_hover_text("a painted landscape is saved beside it").clicked() {
                         let path = PathBuf::from(panel.preset_path.trim());
-                        let running = match &ei {
-                            Some(ei) => Model::Ei(ei.params.clone()),
-                            None => Model::I(state.params.clone()),
+                        let running = match (&ei, &conn) {
+                            (Some(ei), _) => Ok(Model::Ei(ei.params.clone())),
+                            // The live landscape beside the preset, so that the preset keeps the painting.
+                            (None, Some(conn)) if painted > 0 || state.params.landscape == LandscapeKind::File => {
+                                save_painting(&state.params, &conn.landscape, &path).map(|(_, p)| Model::I(p))
+                            }
+                            (None, _) => Ok(Model::I(state.params.clone())),
                         };
-                        match presets::save_model(&running, &path) {
+                        match running.and_then(|running| presets::save_model(&running, &path)) {
                             Ok(()) => notices.push(format!("saved {}", path.display())),
                             Err(e) => notices.push(e),
                         }
@@ -502,6 +508,17 @@ fn panel(
                         load_into(&mut panel, &path, &mut notices);
                     }
                 });
+                let painting = painting_path(Path::new(panel.preset_path.trim()));
+                let hover = format!("the landscape as painted, as {} (--landscape-file)", painting.display());
+                if ui.button("Save painting").on_hover_text(hover).clicked() {
+                    match (&ei, &conn) {
+                        (None, Some(conn)) => match save_painting(&state.params, &conn.landscape, &painting) {
+                            Ok((file, _)) => notices.push(format!("saved {}", file.display())),
+                            Err(e) => notices.push(e),
+                        },
+                        _ => notices.push("the brush paints the I network's landscape: nothing to save"),
+                    }
+                }
                 #[cfg(target_arch = "wasm32")]
                 if ui.button("Copy link").on_hover_text("a link to this page with these settings").clicked() {
                     let running = match &ei {
