@@ -442,4 +442,51 @@ mod tests {
         assert!(err.contains("sets n") && err.contains("--scale-down 2"), "{err}");
         assert_eq!(load_at_scale(&path, None).unwrap().n, 60);
     }
+
+    #[test]
+    fn a_preset_with_a_landscape_file_reads_back_equal_from_beside_it() {
+        use crate::output::landscape::write_landscape_npy;
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Params::new(Preset::Seed, LandscapeKind::Random, 5).unwrap();
+        p.seed = 3;
+        let mut direction = seqscape_core::model::Landscape::generate(&p).direction;
+        direction[7] = f32::NAN;
+        write_landscape_npy(&dir.path().join("painting.npy"), p.n, &direction).unwrap();
+        p.landscape = LandscapeKind::File;
+        p.landscape_map = Some(LandscapeMap::new("painting.npy", p.n, direction.clone()).unwrap());
+        let path = dir.path().join("mine.toml");
+        save(&p, &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("landscape_file = \"painting.npy\"") && !text.contains("landscape_map"), "{text}");
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.landscape_map.as_ref().unwrap().path, dir.path().join("painting.npy").display().to_string());
+        let dirs = loaded.landscape_map.as_ref().unwrap().direction.clone();
+        assert!(dirs.iter().zip(&direction).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert_eq!(Params { landscape_map: None, ..loaded.clone() }, Params { landscape_map: None, ..p.clone() });
+        // The E-I network's E sheet, from a picture resampled to it, at two scales.
+        let picture = dir.path().join("wave.png");
+        image::RgbImage::from_fn(60, 60, |c, _| image::Rgb(if c < 30 { [0, 0, 255] } else { [40, 40, 40] }))
+            .save(&picture)
+            .unwrap();
+        let ei_text = "network = \"ei\"\nscale_down = 4\nlandscape_file = \"wave.png\"\n";
+        let ei_path = dir.path().join("ei.toml");
+        std::fs::write(&ei_path, ei_text).unwrap();
+        let Model::Ei(e) = load_model(&ei_path).unwrap() else { panic!("an E-I preset") };
+        let map = e.landscape_map.as_ref().unwrap();
+        assert_eq!((e.landscape, map.n), (LandscapeKind::File, e.n_e));
+        assert!((f64::from(map.direction[0]) - 4.0 * std::f64::consts::PI / 3.0).abs() < 1e-5);
+        assert!(map.direction[e.n_e - 1].is_nan());
+        save_model(&Model::Ei(e.clone()), &ei_path).unwrap();
+        assert_eq!(load_model(&ei_path).unwrap(), Model::Ei(e));
+        // An I preset of a picture rescales by reading the picture again; a landscape file cannot.
+        std::fs::write(&path, "scale_down = 4\nlandscape_file = \"wave.png\"\n").unwrap();
+        assert_eq!(load_at_scale(&path, Some(5)).unwrap().landscape_map.unwrap().n, 20);
+        std::fs::write(&path, "preset = \"seed\"\nlandscape_file = \"painting.npy\"\n").unwrap();
+        let err = load_at_scale(&path, Some(4)).unwrap_err();
+        assert!(err.contains("landscape_file") && err.contains("(26, 26)"), "{err}");
+        // A landscape beside landscape_file, or "file" without it: refused.
+        std::fs::write(&path, "landscape = \"perlin\"\nlandscape_file = \"painting.npy\"\n").unwrap();
+        assert!(load(&path).unwrap_err().contains("one of them"));
+        assert!(from_toml("landscape = \"file\"", "f").unwrap_err().contains("landscape_file"));
+    }
 }

@@ -185,6 +185,103 @@ fn command_line_mistakes_name_what_is_wrong_and_what_is_accepted() {
 }
 
 #[test]
+fn bad_landscape_files_and_pictures_name_the_file_and_what_is_accepted() {
+    use seqscape::output::npy::{NpyArray, write_npy};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let o = out.to_str().unwrap();
+    let save = |name: &str, array: NpyArray| {
+        let path = dir.path().join(name);
+        write_npy(&path, &array).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    // Scale-down 4: a 26×26 sheet (the E-I network's E sheet: 30×30).
+    let n = 26;
+    let mut big = vec![0.5f32; n * n];
+    big[3 * n + 4] = 7.0;
+    let mut tau = vec![0.5f32; n * n];
+    tau[5] = std::f64::consts::TAU as f32 + 1e-3;
+    let mut negative = vec![0.5f32; n * n];
+    negative[1] = -0.25;
+    let cases = [
+        (
+            save("shape.npy", NpyArray::from_2d(n, n + 1, vec![0.5f32; n * (n + 1)]).unwrap()),
+            "float32 of shape (26, 27)",
+        ),
+        (save("flat.npy", NpyArray::from_vec(vec![0.5f32; n * n])), "shape (676,)"),
+        (save("f64.npy", NpyArray::from_2d(n, n, vec![0.5f64; n * n]).unwrap()), "float64"),
+        (save("int.npy", NpyArray::from_2d(n, n, vec![1i64; n * n]).unwrap()), "int64"),
+        (save("big.npy", NpyArray::from_2d(n, n, big).unwrap()), "7 at row 3, column 4"),
+        (save("tau.npy", NpyArray::from_2d(n, n, tau).unwrap()), "row 0, column 5"),
+        (save("negative.npy", NpyArray::from_2d(n, n, negative).unwrap()), "-0.25 at row 0, column 1"),
+    ];
+    let text = dir.path().join("text.npy");
+    std::fs::write(&text, "not an array").unwrap();
+    let missing = dir.path().join("missing.npy");
+    let accepted = ["float32", "(26, 26)", "[0, 2π)", "NaN"];
+    let file_cases = cases.iter().map(|(f, what)| (f.clone(), *what)).chain([
+        (text.to_str().unwrap().to_string(), "not a .npy"),
+        (missing.to_str().unwrap().to_string(), "cannot read"),
+    ]);
+    for (file, what) in file_cases {
+        let mut words = vec!["--landscape-file", file.as_str(), what];
+        words.extend(accepted);
+        let run = ["run", "--scale-down", "4", "--duration-ms", "100", "--landscape-file", &file, "--out", o];
+        refused(&run, &words, dir.path());
+        refused(&["figure", "--scale-down", "4", "--landscape-file", &file, "--out", o], &words, dir.path());
+    }
+    // The E-I network's E sheet, the recorder and the window: the same line before anything opens.
+    let (shape, _) = &cases[0];
+    refused(
+        &["run", "--network", "ei", "--scale-down", "4", "--landscape-file", shape, "--out", o],
+        &["--landscape-file", shape, "(30, 30)"],
+        dir.path(),
+    );
+    let video = dir.path().join("v.gif");
+    let v = video.to_str().unwrap();
+    refused(
+        &["record", "--seconds", "1", "--scale-down", "4", "--landscape-file", shape, "--out", v],
+        &[shape],
+        dir.path(),
+    );
+    refused(
+        &["app", "--scale-down", "4", "--landscape-file", shape, "--frames", "1"],
+        &[shape, "(26, 26)"],
+        dir.path(),
+    );
+    // Pictures: not a PNG, a truncated PNG, a missing file.
+    let junk = dir.path().join("junk.png");
+    std::fs::write(&junk, "not a picture").unwrap();
+    let truncated = dir.path().join("truncated.png");
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(40, 40, image::Rgb([200, 10, 10]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    std::fs::write(&truncated, &png[..png.len() / 2]).unwrap();
+    let gone = dir.path().join("gone.png");
+    for picture in [&junk, &truncated, &gone] {
+        let p = picture.to_str().unwrap();
+        refused(
+            &["run", "--scale-down", "4", "--landscape-image", p, "--out", o],
+            &["--landscape-image", p, "PNG", "hue"],
+            dir.path(),
+        );
+    }
+    // A preset naming a bad landscape file names the key, the preset and the file.
+    let preset = dir.path().join("p.toml");
+    std::fs::write(&preset, "scale_down = 4\nlandscape_file = \"big.npy\"\n").unwrap();
+    let pr = preset.to_str().unwrap();
+    refused(&["run", "--preset", pr, "--out", o], &["landscape_file", pr, "big.npy", "row 3, column 4"], dir.path());
+    // Both a landscape and a file: one of them.
+    refused(
+        &["run", "--landscape", "perlin", "--landscape-file", &cases[0].0, "--out", o],
+        &["--landscape", "--landscape-file"],
+        dir.path(),
+    );
+    assert!(!out.exists() && !video.exists());
+}
+
+#[test]
 fn names_are_matched_in_any_letter_case() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o");
