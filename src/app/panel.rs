@@ -134,13 +134,17 @@ fn shipped_presets() -> Vec<PathBuf> {
 }
 
 fn init(mut commands: Commands, state: Res<SimState>, ei: Option<Res<EiSim>>) {
+    // A file landscape fits its own sheet only: the other network's draft starts from Perlin.
+    let generated = |l: LandscapeKind| if l == LandscapeKind::File { LandscapeKind::Perlin } else { l };
     let (draft, ei_draft) = match &ei {
         Some(ei) => {
-            let draft = Params::new(Preset::Paper, ei.params.landscape, ei.params.scale_down)
+            let draft = Params::new(Preset::Paper, generated(ei.params.landscape), ei.params.scale_down)
                 .unwrap_or_else(|_| state.params.clone());
             (draft, ei.params.clone())
         }
-        None => (state.params.clone(), EiParams::new(state.params.landscape, 1).expect("scale-down 1 is valid")),
+        None => {
+            (state.params.clone(), EiParams::new(generated(state.params.landscape), 1).expect("scale-down 1 is valid"))
+        }
     };
     commands.insert_resource(PanelState {
         draft,
