@@ -235,6 +235,25 @@ fn save_png(image: &Image, crop_left: u32, path: &Path) -> Result<(), String> {
     write_bytes_atomic(path, &bytes).map_err(|e| e.to_string())
 }
 
+/// Whether the view (the frame's right half, right of any panel) shows the scene: at least a
+/// tenth of its pixels differ from the background in its bottom-right corner. While pipelines
+/// compile, the first frames show only the clear colour there.
+fn shows_the_scene(frame: &image::RgbaImage) -> bool {
+    let (w, h) = frame.dimensions();
+    if w < 2 || h < 2 {
+        return false;
+    }
+    let background = *frame.get_pixel(w - 1, h - 1);
+    let (mut differ, mut total) = (0u64, 0u64);
+    for y in (0..h).step_by(4) {
+        for x in (w / 2..w).step_by(4) {
+            total += 1;
+            differ += u64::from(*frame.get_pixel(x, y) != background);
+        }
+    }
+    differ * 10 >= total
+}
+
 /// Where the sheet view starts in the window's physical pixels.
 fn sheet_left(window: &Window, view: &ViewCamera) -> u32 {
     (view.panel_px * window.scale_factor()).round().max(0.0) as u32
@@ -256,8 +275,9 @@ fn start_recording(path: &Path, with_panel: bool, fps: f32) -> Result<Active, St
             for Captured { image, crop_left } in rx {
                 let Some(frame) = cropped_rgba(&image, crop_left) else { continue };
                 let (w, h) = (frame.width() as usize, frame.height() as usize);
-                if video.is_none() && frame.pixels().all(|p| p == frame.get_pixel(0, 0)) {
-                    // A blank window (the renderer's first frames) does not start the video.
+                if video.is_none() && !shows_the_scene(&frame) {
+                    // The renderer's first frames (an empty view, maybe with the caption and
+                    // panel already drawn) do not start the video.
                     continue;
                 }
                 if video.is_none() {
@@ -506,6 +526,25 @@ fn finish_on_exit(mut exits: MessageReader<AppExit>, mut recorder: ResMut<Record
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_empty_view_with_only_a_caption_does_not_start_a_video() {
+        let mut frame = image::RgbaImage::from_pixel(200, 100, image::Rgba([15, 15, 20, 255]));
+        // A caption bar across the top.
+        for y in 0..8 {
+            for x in 0..200 {
+                frame.put_pixel(x, y, image::Rgba([0, 0, 0, 255]));
+            }
+        }
+        assert!(!super::shows_the_scene(&frame));
+        // The sheet drawn over the middle.
+        for y in 10..90 {
+            for x in 60..180 {
+                frame.put_pixel(x, y, image::Rgba([68, 1, 84, 255]));
+            }
+        }
+        assert!(super::shows_the_scene(&frame));
+    }
+
     use super::*;
 
     #[test]
