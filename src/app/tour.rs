@@ -20,6 +20,8 @@ use crate::tour::{Event, SceneView, Tour, paint_stroke};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<TourPlayer>();
+    // The torus view's camera (kept if the view already made it).
+    app.init_resource::<Orbit>();
     app.add_systems(Update, (begin, play, end_on_input).chain().in_set(AppSet::Input));
     app.add_systems(EguiPrimaryContextPass, caption);
 }
@@ -43,6 +45,8 @@ impl TourPlayer {
 struct Playing {
     tour: Tour,
     scene: usize,
+    /// The scene whose network runs (and whose caption shows) while the next one is built.
+    shown: usize,
     /// Waiting for the scene's network: the rebuild was asked for.
     building: bool,
     /// Simulated time at the scene's start, ms.
@@ -51,15 +55,26 @@ struct Playing {
     next: usize,
 }
 
+/// How `seqscape tour` opens the window.
+pub struct TourWindow {
+    pub threads: usize,
+    /// Logical pixels.
+    pub size: (u32, u32),
+    /// Exit after this many frames (saving `screenshot` first).
+    pub frames: Option<u64>,
+    pub screenshot: Option<std::path::PathBuf>,
+}
+
 /// Opens the window on the first scene's network and plays `tour` until a key is pressed.
-pub fn open(tour: Tour, threads: usize, size: (u32, u32)) -> Result<(), UserError> {
+pub fn open(tour: Tour, window: TourWindow) -> Result<(), UserError> {
+    let TourWindow { threads, size, frames, screenshot } = window;
     let first = tour.scenes.first().ok_or_else(|| UserError(format!("{}: no scenes", tour.origin)))?;
     let model = first.model.clone();
     let options = LaunchOptions {
         threads,
         speed: Some(first.speed),
-        frames: None,
-        screenshot: None,
+        frames,
+        screenshot,
         record_to: None,
         record_dir: ".".into(),
         record_at_start: false,
@@ -106,7 +121,7 @@ fn begin(
         return;
     };
     notices.push(format!("tour: {} scenes, {:.0} s; any key or click ends it", tour.scenes.len(), tour.duration_s()));
-    let mut playing = Playing { tour, scene: 0, building: false, t0_ms: 0.0, events: Vec::new(), next: 0 };
+    let mut playing = Playing { tour, scene: 0, shown: 0, building: false, t0_ms: 0.0, events: Vec::new(), next: 0 };
     request_scene(&mut playing, &mut rebuild, &mut generated);
     player.playing = Some(playing);
 }
@@ -133,6 +148,7 @@ fn play(
         // The scene's network is in: set the scene up.
         let scene = &playing.tour.scenes[playing.scene];
         playing.building = false;
+        playing.shown = playing.scene;
         playing.t0_ms = state.t_ms();
         playing.events = scene.events();
         playing.next = 0;
@@ -204,10 +220,10 @@ fn caption(mut contexts: EguiContexts, player: Res<TourPlayer>, rebuild: Res<Reb
     let Ok(ctx) = contexts.ctx_mut() else {
         return;
     };
-    let scene = &playing.tour.scenes[playing.scene];
+    let scene = &playing.tour.scenes[playing.shown];
     let screen = ctx.content_rect();
     let status = if playing.building || rebuild.running() {
-        format!("scene {}/{} · building the network…", playing.scene + 1, playing.tour.scenes.len())
+        format!("scene {}/{} · building the next network…", playing.shown + 1, playing.tour.scenes.len())
     } else {
         format!("scene {}/{} · any key or click ends the tour", playing.scene + 1, playing.tour.scenes.len())
     };

@@ -42,7 +42,7 @@ pub struct RecordArgs {
     pub seconds: Option<f64>,
     /// Record the guided tour (the bundled one, or FILE) instead: every scene with its caption,
     /// 640x360 unless --size says otherwise.
-    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["seconds", "landscape"])]
+    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["seconds", "landscape", "arrows", "trails", "caption", "tiled", "zoom", "ms_per_frame"])]
     pub tour: Option<Option<PathBuf>>,
     /// Output file: .gif, or .mp4 (needs ffmpeg on the PATH).
     #[arg(long)]

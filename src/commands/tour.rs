@@ -3,7 +3,9 @@
 //! torus in 3-D, with the scene's caption in a bar below), and `seqscape tour` plays it in the
 //! window, looping until a key is pressed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(feature = "window")]
+use std::path::PathBuf;
 use std::time::Instant;
 
 #[cfg(feature = "window")]
@@ -174,6 +176,12 @@ pub struct TourArgs {
     /// Window size in logical pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     pub size: String,
+    /// Run this many frames, then exit (after saving --screenshot, if given).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub frames: Option<u64>,
+    /// With --frames: save a PNG of the window before exiting.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
 }
 
 /// Runs `seqscape tour`: the window, playing the tour until a key is pressed.
@@ -181,5 +189,17 @@ pub struct TourArgs {
 pub fn tour(args: TourArgs) -> Result<(), UserError> {
     let tour = Tour::load_or_bundled(args.tour.as_deref()).map_err(UserError)?;
     let size = crate::commands::record::parse_size(&args.size)?;
-    crate::app::tour::open(tour, args.threads, (size.0 as u32, size.1 as u32))
+    if let Some(shot) = &args.screenshot {
+        if args.frames.is_none() {
+            return Err(UserError("--screenshot needs --frames N".into()));
+        }
+        crate::commands::app::check_png_target(shot)?;
+    }
+    let window = crate::app::tour::TourWindow {
+        threads: args.threads,
+        size: (size.0 as u32, size.1 as u32),
+        frames: args.frames,
+        screenshot: args.screenshot,
+    };
+    crate::app::tour::open(tour, window)
 }
