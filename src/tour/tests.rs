@@ -57,12 +57,10 @@ fn ring_turning(scene: &Scene, centre: (f64, f64), radius: f64, band: f64) -> (f
         run.advance_to(k as f64 * dt_s);
         let p = ring_profile(run.trace(), n, centre, radius, band, bins);
         let total: f64 = run.trace().iter().map(|&v| f64::from(v)).sum();
-        if k as f64 * dt_s >= 1.0 {
-            if let Some(q) = &prev {
-                turned += best_shift(q, &p) as f64 * 360.0 / bins as f64;
-                share += p.iter().sum::<f64>() / total.max(1e-9);
-                count += 1.0;
-            }
+        if let Some(q) = prev.as_ref().filter(|_| k as f64 * dt_s >= 1.0) {
+            turned += best_shift(q, &p) as f64 * 360.0 / bins as f64;
+            share += p.iter().sum::<f64>() / total.max(1e-9);
+            count += 1.0;
         }
         prev = Some(p);
     }
