@@ -24,8 +24,11 @@ pub enum Command {
     /// Open the interactive window (also what 'seqscape' without a command does).
     #[cfg(feature = "window")]
     App(commands::app::AppArgs),
-    /// Record a GIF or MP4 of the activity without a window.
+    /// Record a GIF or MP4 of the activity without a window (--tour: the guided tour).
     Record(commands::record::RecordArgs),
+    /// Play the guided tour in the window, scene after scene, until a key is pressed.
+    #[cfg(feature = "window")]
+    Tour(commands::tour::TourArgs),
     /// Detect and track sequences in a run folder (DBSCAN on spikes as points (t/td, x, y)).
     Analyze(commands::analyze::AnalyzeArgs),
     /// The paper's sweeps: shift R (Fig. 5), Perlin size (Fig. 6) or the E-I background (Fig. 8), with
@@ -70,6 +73,8 @@ pub fn main() -> i32 {
         #[cfg(feature = "window")]
         Some(Command::App(a)) => commands::app::app(a),
         Some(Command::Record(a)) => commands::record::record(a),
+        #[cfg(feature = "window")]
+        Some(Command::Tour(a)) => commands::tour::tour(a),
         Some(Command::Analyze(a)) => commands::analyze::analyze(a),
         Some(Command::Sweep(a)) => commands::sweep::sweep(a),
         Some(Command::Export(a)) => commands::export::export(a),

@@ -2,7 +2,7 @@
 //! [`seqscape_core`].
 //!
 //! Layers, each importing only those below it: [`cli`] and [`web`] (the browser's entry) → [`commands`] → [`app`] (the window),
-//! [`figures`] → [`options`], [`presets`] → [`output`] → [`error`] and the core.
+//! [`figures`] → [`tour`] → [`options`], [`presets`] → [`output`] → [`error`] and the core.
 
 #[cfg(feature = "window")]
 pub mod app;
@@ -13,6 +13,7 @@ pub mod figures;
 pub mod options;
 pub mod output;
 pub mod presets;
+pub mod tour;
 #[cfg(feature = "window")]
 pub mod web;
 

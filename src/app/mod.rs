@@ -8,7 +8,7 @@
 //! [`clock`] runs the ticks, [`rebuild`] swaps in networks built off the main thread, [`view`]
 //! uploads the activity texture, [`camera`] pans/zooms/fits, [`arrows`] and [`tracking`] draw
 //! gizmos, [`input`] handles keys, clicks and the brush, [`recorder`] writes videos and
-//! screenshots, [`panel`] and [`hud`] are the egui parts.
+//! screenshots, [`panel`] and [`hud`] are the egui parts, [`tour`] plays the guided tour.
 
 mod arrows;
 mod camera;
@@ -22,6 +22,7 @@ mod rebuild;
 mod recorder;
 #[cfg(feature = "torus")]
 mod torus;
+pub mod tour;
 mod tracking;
 mod view;
 
@@ -272,6 +273,12 @@ fn check_display() -> Result<(), String> {
 
 /// Opens the window; returns when it is closed.
 pub fn run(config: WindowConfig) -> Result<(), UserError> {
+    run_with(config, |_| {})
+}
+
+/// Opens the window after `setup` has seen the app (e.g. to start the tour); returns when it is
+/// closed.
+pub fn run_with(config: WindowConfig, setup: impl FnOnce(&mut App)) -> Result<(), UserError> {
     #[cfg(not(target_arch = "wasm32"))]
     if let Err(why) = check_display().and_then(|()| check_vulkan()) {
         return Err(UserError(format!(
@@ -290,7 +297,9 @@ pub fn run(config: WindowConfig) -> Result<(), UserError> {
             (BuiltNetwork::Ei(EiNetwork::build(params, pool.clone())?), pool)
         }
     };
-    let exit = build_app(net, pool, config.options, config.view, config.size).run();
+    let mut app = build_app(net, pool, config.options, config.view, config.size);
+    setup(&mut app);
+    let exit = app.run();
     match exit {
         AppExit::Success => Ok(()),
         AppExit::Error(code) => {
@@ -358,6 +367,7 @@ fn build_app(
         panel::plugin,
         hud::plugin,
         immersive::plugin,
+        tour::plugin,
     ));
     #[cfg(feature = "torus")]
     app.add_plugins(torus::plugin);

@@ -27,6 +27,7 @@ use super::clock::{MAX_SPEED, MIN_SPEED, SimClock};
 use super::input::{BrushDirection, Tool, ToolMode, painting_path, save_painting};
 use super::rebuild::{Rebuild, RebuildKind};
 use super::recorder::{Recorder, RecorderRequest};
+use super::tour::TourPlayer;
 use super::tracking::LiveTracking;
 use super::{AppSet, GeneratedLandscape, Notices, PanelPeek, ViewSettings, ViewShape};
 use crate::output::colormap::Colormap;
@@ -279,6 +280,7 @@ fn panel(
     misc: (Res<ActivityBins>, Res<LiveTracking>, Res<GeneratedLandscape>, Option<Res<SimConnectivity>>),
     mut ei: Option<ResMut<EiSim>>,
     peek: Res<PanelPeek>,
+    mut tour: ResMut<TourPlayer>,
 ) -> Result {
     if !peek.visible(&settings) {
         if view.panel_px != 0.0 {
@@ -313,6 +315,17 @@ fn panel(
                 }
                 if ui.add_enabled(!rebuild.running(), egui::Button::new("Reset")).clicked() {
                     rebuild.wanted = Some(RebuildKind::Reset);
+                }
+                let tour_button = egui::Button::new("Tour");
+                if ui
+                    .add_enabled(!tour.playing(), tour_button)
+                    .on_hover_text("the guided tour; a key ends it")
+                    .clicked()
+                {
+                    match crate::tour::Tour::bundled() {
+                        Ok(t) => tour.wanted = Some(t),
+                        Err(e) => notices.push(e),
+                    }
                 }
                 ui.checkbox(&mut clock.max, "max speed");
             });

@@ -119,7 +119,7 @@ fn parse_speed(text: &str) -> Result<Option<f64>, UserError> {
     }
 }
 
-fn check_png_target(path: &Path) -> Result<(), UserError> {
+pub fn check_png_target(path: &Path) -> Result<(), UserError> {
     if !path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("png")) {
         return Err(UserError(format!(
             "cannot save the screenshot {}: the file name must end in .png",

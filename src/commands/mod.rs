@@ -13,6 +13,7 @@ pub mod figure;
 pub mod record;
 pub mod run;
 pub mod sweep;
+pub mod tour;
 
 use crate::error::UserError;
 

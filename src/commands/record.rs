@@ -38,8 +38,12 @@ pub struct RecordArgs {
     #[command(flatten)]
     pub network: NetworkArgs,
     /// Simulated seconds to record after the warm-up.
-    #[arg(long, allow_negative_numbers = true)]
-    pub seconds: f64,
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "tour")]
+    pub seconds: Option<f64>,
+    /// Record the guided tour (the bundled one, or FILE) instead: every scene with its caption,
+    /// 640x360 unless --size says otherwise.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["seconds", "landscape", "arrows", "trails", "caption", "tiled", "zoom", "ms_per_frame"])]
+    pub tour: Option<Option<PathBuf>>,
     /// Output file: .gif, or .mp4 (needs ffmpeg on the PATH).
     #[arg(long)]
     pub out: PathBuf,
@@ -79,7 +83,7 @@ const TRAIL_RGB: [u8; 3] = [255, 89, 51];
 const CAPTION_RGB: [u8; 3] = [235, 235, 235];
 
 /// A frame size `WIDTHxHEIGHT`, 16 to 4096 pixels each.
-fn parse_size(text: &str) -> Result<(usize, usize), UserError> {
+pub fn parse_size(text: &str) -> Result<(usize, usize), UserError> {
     let bad = || UserError(format!("invalid size '{text}': expected WIDTHxHEIGHT, e.g. 800x600 (16 to 4096 each)"));
     let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
     let (w, h): (usize, usize) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
@@ -203,10 +207,29 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
     let colormap = Colormap::from_name(&args.colormap.trim().to_ascii_lowercase())
         .map_err(|_| UserError(format!("invalid colormap '{}': expected one of: {COLORMAPS}", args.colormap)))?;
     check_out_file(&args.out)?;
-    if !(args.seconds.is_finite() && args.seconds > 0.0 && args.seconds <= MAX_SECONDS) {
+    if args.tour.is_some() {
+        if !(args.fps.is_finite() && (1.0..=100.0).contains(&args.fps)) {
+            return Err(UserError(format!("invalid fps '{}': expected 1 to 100 frames per second", args.fps)));
+        }
+        if args.network.is_ei() {
+            return Err(UserError(
+                "invalid --network ei with --tour: each scene of a tour names its own network in its preset".into(),
+            ));
+        }
+        let size = args.size.as_deref().map(parse_size).transpose()?;
+        return crate::commands::tour::record_tour(
+            args.tour.as_ref().and_then(Option::as_deref),
+            &args.out,
+            size,
+            args.fps,
+            colormap,
+            args.model.threads(),
+        );
+    }
+    let seconds = args.seconds.unwrap_or(0.0);
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_SECONDS) {
         return Err(UserError(format!(
-            "invalid seconds '{}': expected a number above 0 and up to {MAX_SECONDS}",
-            args.seconds
+            "invalid seconds '{seconds}': expected a number above 0 and up to {MAX_SECONDS}"
         )));
     }
     if !(args.fps.is_finite() && (1.0..=100.0).contains(&args.fps)) {
@@ -224,7 +247,7 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
     let t0 = Instant::now();
     let (mut source, n, caption, warmup_ms) = if args.network.is_ei() {
         let mut params = args.network.ei_params_with(&args.model, landscape, &args.file)?;
-        params.duration_ms = args.seconds * 1000.0;
+        params.duration_ms = seconds * 1000.0;
         params.validate()?;
         check_video_target(&args.out).map_err(UserError)?;
         let run = simulate_ei(params, threads, "record ei")?;
@@ -246,7 +269,7 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
         args.network.check_i_only()?;
         let mut params = args.model.params_with(landscape, &args.file)?;
         check_video_target(&args.out).map_err(UserError)?;
-        params.duration_ms = args.seconds * 1000.0;
+        params.duration_ms = seconds * 1000.0;
         let mut runner = Runner::new(params.clone(), threads)?;
         runner.set_record(false);
         runner.set_stop_at_end(false);
@@ -256,7 +279,7 @@ pub fn record(args: RecordArgs) -> Result<(), UserError> {
         (Source::I { runner: Box::new(runner), landscape }, params.n, caption, params.warmup_ms)
     };
     let frame_ms = source.frame_ms(args.ms_per_frame);
-    let frames = ((args.seconds * 1000.0) / frame_ms).round().max(1.0) as usize;
+    let frames = ((seconds * 1000.0) / frame_ms).round().max(1.0) as usize;
 
     let mut renderer = FrameRenderer::new(n, colormap, args.arrows);
     let (sw, sh) = renderer.size();

@@ -12,7 +12,9 @@ pub mod gif;
 pub mod interrupt;
 pub mod landscape;
 pub mod npy;
+pub mod quantise;
 pub mod raster;
+pub mod torus;
 pub mod video;
 
 use std::fmt;
