@@ -24,6 +24,8 @@ pub enum Command {
     /// Open the interactive window (also what 'seqscape' without a command does).
     #[cfg(feature = "window")]
     App(commands::app::AppArgs),
+    /// Challenges: route a launched sequence to the goal by painting the landscape (--check: no window).
+    Play(commands::play::PlayArgs),
     /// Record a GIF or MP4 of the activity without a window.
     Record(commands::record::RecordArgs),
     /// Detect and track sequences in a run folder (DBSCAN on spikes as points (t/td, x, y)).
@@ -69,6 +71,7 @@ pub fn main() -> i32 {
         Some(Command::Bench(a)) => commands::bench::bench(a),
         #[cfg(feature = "window")]
         Some(Command::App(a)) => commands::app::app(a),
+        Some(Command::Play(a)) => commands::play::play(a),
         Some(Command::Record(a)) => commands::record::record(a),
         Some(Command::Analyze(a)) => commands::analyze::analyze(a),
         Some(Command::Sweep(a)) => commands::sweep::sweep(a),

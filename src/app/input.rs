@@ -35,7 +35,12 @@ use super::{AppSet, GeneratedLandscape, Notices, ViewSettings};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Tool>();
     app.init_resource::<PendingRedraw>();
-    app.add_systems(Update, (follow_network, keys, pointer, redraw_painted).chain().in_set(AppSet::Input));
+    app.add_systems(
+        Update,
+        (follow_network, keys, pointer.run_if(not(resource_exists::<super::play::Playing>)), redraw_painted)
+            .chain()
+            .in_set(AppSet::Input),
+    );
     app.add_systems(Update, cursor_ring.in_set(AppSet::Display));
 }
 

@@ -17,6 +17,7 @@ mod hud;
 mod input;
 pub mod page;
 mod panel;
+mod play;
 mod rebuild;
 mod recorder;
 mod tracking;
@@ -40,6 +41,7 @@ use seqscape_core::sim::{NetworkParts, SimPool, SimState, SimSystemsPlugin, buil
 use crate::error::UserError;
 use crate::output::colormap::Colormap;
 use crate::presets::Model;
+pub use play::PlayStart;
 
 /// Everything the window starts with, checked by the `app` command.
 #[derive(Debug, Clone)]
@@ -50,6 +52,8 @@ pub struct WindowConfig {
     pub view: ViewSettings,
     /// Window size in logical pixels.
     pub size: (u32, u32),
+    /// A challenge level to open in play mode.
+    pub play: Option<PlayStart>,
 }
 
 /// The ordered phases of a frame in `Update`.
@@ -269,7 +273,9 @@ pub fn run(config: WindowConfig) -> Result<(), UserError> {
             (BuiltNetwork::Ei(EiNetwork::build(params, pool.clone())?), pool)
         }
     };
-    let exit = build_app(net, pool, config.options, config.view, config.size).run();
+    let mut app = build_app(net, pool, config.options, config.view, config.size);
+    app.world_mut().resource_mut::<play::Play>().request = config.play;
+    let exit = app.run();
     match exit {
         AppExit::Success => Ok(()),
         AppExit::Error(code) => {
@@ -334,6 +340,7 @@ fn build_app(
         recorder::plugin,
         panel::plugin,
         hud::plugin,
+        play::plugin,
     ));
     if cfg!(target_arch = "wasm32") {
         app.add_plugins(page::plugin);

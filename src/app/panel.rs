@@ -272,6 +272,7 @@ fn panel(
     mut notices: ResMut<Notices>,
     misc: (Res<ActivityBins>, Res<LiveTracking>, Res<GeneratedLandscape>),
     mut ei: Option<ResMut<EiSim>>,
+    mut play: ResMut<super::play::Play>,
 ) -> Result {
     let (bins, tracking, generated) = misc;
     let painted = generated.painted.iter().filter(|&&b| b).count();
@@ -450,6 +451,9 @@ fn panel(
                         .clicked()
                 {
                     load_into(&mut panel, &file, &mut notices);
+                }
+                if ui.button("▶ Play: route a sequence to the goal").clicked() {
+                    super::play::request_level(&mut play, 1, &mut notices);
                 }
                 ui.horizontal(|ui| {
                     for preset in Preset::ALL {

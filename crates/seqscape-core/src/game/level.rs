@@ -270,6 +270,20 @@ fn check_keys(
     if let Some(k) = table.keys().find(|k| !fields.iter().any(|f| f.0 == k.as_str())) {
         return Err(err(&format!("{prefix}{k}"), "unknown field".into(), format!("the fields {}", names(fields))));
     }
+    for (k, v) in table {
+        let whole = ["seed", "ink", "width", "height"].contains(&k.as_str()) || prefix.starts_with("walls");
+        let ok = match k.as_str() {
+            "name" | "hint" | "landscape" => v.is_str(),
+            "start" | "goal" => v.is_table(),
+            "walls" => v.is_array(),
+            _ if whole => v.as_integer().is_some_and(|i| i >= 0),
+            _ => v.is_integer() || v.is_float(),
+        };
+        if !ok {
+            let accepted = fields.iter().find(|f| f.0 == k.as_str()).map_or("", |f| f.1).to_string();
+            return Err(err(&format!("{prefix}{k}"), format!("{v} has the wrong type"), accepted));
+        }
+    }
     let optional = ["direction_deg", "walls"];
     if let Some(f) = fields.iter().find(|f| !optional.contains(&f.0) && !table.contains_key(f.0)) {
         return Err(err(&format!("{prefix}{}", f.0), "missing".into(), f.1.to_string()));

@@ -155,7 +155,9 @@ fn bad_level_files_are_refused_with_one_line_naming_the_field() {
     let e = parse_err(&OPEN.replace("time_limit_ms = 400", "time_limit_ms = 1e9"));
     assert!(e.contains("time_limit_ms") && e.contains("50 to 2000"), "{e}");
     let e = parse_err(&OPEN.replace("ink = 2000", "ink = \"lots\""));
-    assert!(e.contains("ink") || e.contains("integer"), "{e}");
+    assert!(e.contains("ink: \"lots\" has the wrong type") && e.contains("integer from 0"), "{e}");
+    let e = parse_err(&OPEN.replace("ink = 2000", "ink = -3"));
+    assert!(e.contains("ink: -3"), "{e}");
     let e = parse_err("name = ");
     assert!(e.contains("TOML"), "{e}");
     let e = parse_err(&OPEN.replace("x = 100.5", "x = 22.5"));
