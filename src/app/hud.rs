@@ -34,6 +34,8 @@ const HELP: &[(&str, &str)] = &[
     ("T", "tile the torus 3×3"),
     ("F", "fit the view"),
     ("H or ?", "this help"),
+    ("L or Enter", "challenge: launch the sequence"),
+    ("Backspace / N", "challenge: retry / next level"),
 ];
 
 /// First-run hints, one line each; they fade out after [`HINT_SECONDS`].
