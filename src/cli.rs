@@ -24,6 +24,8 @@ pub enum Command {
     /// Open the interactive window (also what 'seqscape' without a command does).
     #[cfg(feature = "window")]
     App(commands::app::AppArgs),
+    /// Challenges: route a launched sequence to the goal by painting the landscape (--check: no window).
+    Play(commands::play::PlayArgs),
     /// Record a GIF or MP4 of the activity without a window (--tour: the guided tour).
     Record(commands::record::RecordArgs),
     /// Play the guided tour in the window, scene after scene, until a key is pressed.
@@ -72,6 +74,7 @@ pub fn main() -> i32 {
         Some(Command::Bench(a)) => commands::bench::bench(a),
         #[cfg(feature = "window")]
         Some(Command::App(a)) => commands::app::app(a),
+        Some(Command::Play(a)) => commands::play::play(a),
         Some(Command::Record(a)) => commands::record::record(a),
         #[cfg(feature = "window")]
         Some(Command::Tour(a)) => commands::tour::tour(a),

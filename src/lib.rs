@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod figures;
+pub mod levels;
 pub mod options;
 pub mod output;
 pub mod presets;

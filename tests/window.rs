@@ -894,3 +894,30 @@ fn a_click_on_the_torus_stimulates_the_sheet_point_under_it_and_v_switches_back(
     let (fw, fh) = flat.dimensions();
     assert!(off_background(flat.get_pixel(fw / 2, fh / 2).0), "the flat sheet covers the middle of the view");
 }
+
+#[test]
+fn a_level_played_in_the_window_with_its_route_painted_is_won_and_its_best_score_kept() {
+    let scratch_dir = scratch("play");
+    let dir = scratch_dir.path();
+    let shot = dir.join("won.png");
+    let data = dir.join("data");
+    let args =
+        ["play", "--level", "1", "--paint", "18.5,60.5 92.5,60.5", "--brush", "6", "--frames", "200", "--screenshot"];
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x800x24", env!("CARGO_BIN_EXE_seqscape")])
+        .args(args)
+        .arg(&shot)
+        .env("SEQSCAPE_DATA_DIR", &data)
+        .env("XDG_RUNTIME_DIR", dir)
+        .output()
+        .expect("xvfb-run runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("Corridor: won in"), "the window reports the win: {err}");
+    let best = std::fs::read_to_string(data.join("best-scores.toml")).expect("the best score is kept");
+    assert!(best.contains("Corridor") && best.contains("points"), "{best}");
+    let img = read_png(&shot);
+    // The goal disc is drawn in gold and the WIN text in green somewhere in the window.
+    let gold = img.pixels().filter(|p| dist(p.0, [255, 204, 51]) < 60).count();
+    assert!(gold > 20, "{gold} gold pixels");
+}

@@ -38,6 +38,8 @@ const HELP: &[(&str, &str)] = &[
     ("F11", "immersive: full screen, panel hidden (left edge or Tab brings it back)"),
     ("F", "fit the view (torus view: frame the donut)"),
     ("H or ?", "this help"),
+    ("L or Enter", "challenge: launch the sequence"),
+    ("Backspace / N", "challenge: retry / next level"),
 ];
 
 /// First-run hints, one line each; they fade out after [`HINT_SECONDS`].

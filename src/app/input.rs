@@ -41,8 +41,16 @@ use crate::output::landscape::write_landscape_npy;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Tool>();
     app.init_resource::<PendingRedraw>();
-    app.add_systems(Update, (follow_network, keys, pointer, redraw_painted).chain().in_set(AppSet::Input));
-    app.add_systems(Update, cursor_ring.run_if(flat_view).in_set(AppSet::Display));
+    app.add_systems(
+        Update,
+        (follow_network, keys, pointer.run_if(not(resource_exists::<super::play::Playing>)), redraw_painted)
+            .chain()
+            .in_set(AppSet::Input),
+    );
+    app.add_systems(
+        Update,
+        cursor_ring.run_if(flat_view).run_if(not(resource_exists::<super::play::Playing>)).in_set(AppSet::Display),
+    );
 }
 
 /// What a left drag does.

@@ -18,6 +18,7 @@ mod immersive;
 mod input;
 pub mod page;
 mod panel;
+mod play;
 mod rebuild;
 mod recorder;
 #[cfg(feature = "torus")]
@@ -44,6 +45,7 @@ use seqscape_core::sim::{NetworkParts, SimPool, SimState, SimSystemsPlugin, buil
 use crate::error::UserError;
 use crate::output::colormap::Colormap;
 use crate::presets::Model;
+pub use play::PlayStart;
 
 /// Everything the window starts with, checked by the `app` command.
 #[derive(Debug, Clone)]
@@ -54,6 +56,8 @@ pub struct WindowConfig {
     pub view: ViewSettings,
     /// Window size in logical pixels.
     pub size: (u32, u32),
+    /// A challenge level to open in play mode.
+    pub play: Option<PlayStart>,
 }
 
 /// The ordered phases of a frame in `Update`.
@@ -299,6 +303,7 @@ pub fn run_with(config: WindowConfig, setup: impl FnOnce(&mut App)) -> Result<()
     };
     let mut app = build_app(net, pool, config.options, config.view, config.size);
     setup(&mut app);
+    app.world_mut().resource_mut::<play::Play>().request = config.play;
     let exit = app.run();
     match exit {
         AppExit::Success => Ok(()),
@@ -368,6 +373,7 @@ fn build_app(
         hud::plugin,
         immersive::plugin,
         tour::plugin,
+        play::plugin,
     ));
     #[cfg(feature = "torus")]
     app.add_plugins(torus::plugin);

@@ -281,6 +281,7 @@ fn panel(
     mut ei: Option<ResMut<EiSim>>,
     peek: Res<PanelPeek>,
     mut tour: ResMut<TourPlayer>,
+    mut play: ResMut<super::play::Play>,
 ) -> Result {
     if !peek.visible(&settings) {
         if view.panel_px != 0.0 {
@@ -484,6 +485,9 @@ fn panel(
                         .clicked()
                 {
                     load_into(&mut panel, &file, &mut notices);
+                }
+                if ui.button("▶ Play: route a sequence to the goal").clicked() {
+                    super::play::request_level(&mut play, 1, &mut notices);
                 }
                 ui.horizontal(|ui| {
                     for preset in Preset::ALL {

@@ -91,7 +91,7 @@ pub fn open(tour: Tour, window: TourWindow) -> Result<(), UserError> {
         shape: ViewShape::Sheet,
         immersive: true,
     };
-    let config = super::WindowConfig { model, options, view, size };
+    let config = super::WindowConfig { model, options, view, size, play: None };
     super::run_with(config, move |app| {
         let mut player = app.world_mut().resource_mut::<TourPlayer>();
         player.wanted = Some(tour);

@@ -81,6 +81,11 @@ struct DefaultApp {
     args: AppArgs,
 }
 
+/// The window's options at their defaults.
+pub fn default_args() -> Result<AppArgs, UserError> {
+    Ok(DefaultApp::try_parse_from(["seqscape"]).map_err(|e| UserError(e.to_string()))?.args)
+}
+
 /// What `seqscape` without a command does: open the window with the defaults.
 pub fn app_default() -> Result<(), UserError> {
     let parsed = DefaultApp::try_parse_from(["seqscape"]).map_err(|e| UserError(e.to_string()))?;
@@ -197,7 +202,7 @@ pub fn window_config(args: &AppArgs) -> Result<WindowConfig, UserError> {
         shape: parse_view(&args.view)?,
         immersive: args.fullscreen,
     };
-    Ok(WindowConfig { model, options, view, size })
+    Ok(WindowConfig { model, options, view, size, play: None })
 }
 
 /// The network the options and the preset (built in or a file, `network = "ei"` for the E-I

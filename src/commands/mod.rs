@@ -10,6 +10,7 @@ pub mod common;
 pub mod ei;
 pub mod export;
 pub mod figure;
+pub mod play;
 pub mod record;
 pub mod run;
 pub mod sweep;

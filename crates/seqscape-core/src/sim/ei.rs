@@ -13,7 +13,7 @@ use bevy::prelude::*;
 
 use super::plugin::{SimSet, SimTick};
 use super::resources::*;
-use crate::model::ei::{EiNetwork, EiSpike, Population};
+use crate::model::ei::{EiNetwork, EiSpike};
 use crate::model::network::{Connectivity, Spike, partition_rows};
 
 /// The E-I network: both sheets' state, the four projections and the stimulus.
@@ -80,55 +80,13 @@ pub fn remove_ei_network(world: &mut World) -> Option<EiNetwork> {
     world.remove_resource::<EiSim>().map(|s| s.0)
 }
 
-/// Whether E neuron `(x, y)` of an `n`×`n` torus lies within `radius` of `(cx, cy)`.
-fn in_disc(n: usize, x: usize, y: usize, cx: f64, cy: f64, radius: f64) -> bool {
-    let n = n as f64;
-    let wrap = |d: f64| {
-        let d = d.rem_euclid(n);
-        d.min(n - d)
-    };
-    let (dx, dy) = (wrap(x as f64 - cx), wrap(y as f64 - cy));
-    dx * dx + dy * dy <= radius * radius
-}
-
 /// Turns queued clicks into stimulus pulses: the E neurons in each click's disc receive the
 /// click's current from the next step for the click's duration. A click while a pulse is still on
 /// adds its disc; otherwise it replaces the stimulated set. The amplitude is the latest click's.
-pub fn apply_stimuli(state: Res<SimState>, mut sim: ResMut<EiSim>, mut queue: ResMut<StimulusQueue>) {
-    if queue.0.is_empty() {
-        return;
-    }
-    let step = state.step;
-    let dt = sim.params.dt_ms;
-    let net = &mut sim.0;
-    net.pulses.retain(|&(_, end)| end > step);
-    if net.pulses.is_empty() {
-        for b in net.blocks.iter_mut() {
-            b.stimulated.iter_mut().for_each(|s| *s = 0.0);
-        }
-    }
-    let n = net.params.n_e;
+pub fn apply_stimuli(mut sim: ResMut<EiSim>, mut queue: ResMut<StimulusQueue>) {
     for s in queue.0.drain(..) {
-        for b in net.blocks.iter_mut().filter(|b| b.part.pop == Population::E) {
-            for (l, flag) in b.stimulated.iter_mut().enumerate() {
-                let id = b.part.lo + l;
-                if in_disc(n, id % n, id / n, s.x, s.y, s.radius) {
-                    *flag = 1.0;
-                }
-            }
-        }
-        net.params.stimulus.amplitude_pa = s.amplitude_pa;
-        let len = ((s.duration_ms / dt).round() as u64).max(1);
-        net.pulses.push((step, step + len));
+        sim.stimulate((s.x, s.y), s.radius, s.amplitude_pa, s.duration_ms);
     }
-    net.stimulated = net
-        .blocks
-        .iter()
-        .filter(|b| b.part.pop == Population::E)
-        .flat_map(|b| {
-            b.stimulated.iter().enumerate().filter(|&(_, &f)| f > 0.0).map(move |(l, _)| (b.part.lo + l) as u32)
-        })
-        .collect();
 }
 
 /// Integrates both sheets over one block and delivers its spikes.
@@ -170,6 +128,7 @@ pub fn record(
 mod tests {
     use super::*;
     use crate::model::LandscapeKind;
+    use crate::model::ei::network::in_disc;
     use crate::model::ei::{EiParams, ei_thread_pool};
     use crate::sim::{SimSystemsPlugin, run_ticks};
 

@@ -138,30 +138,30 @@ pub struct EiConnectivity {
     pub n_e_neurons: usize,
 }
 
+/// The sorted global targets of global source `g` in every projection it sends.
+fn draw_bucket(p: &EiParams, landscape: &Landscape, ne: usize, g: usize) -> Vec<u32> {
+    let (pop, local) = if g < ne { (Population::E, g) } else { (Population::I, g - ne) };
+    let mut out = Vec::new();
+    for proj in Projection::ALL.into_iter().filter(|q| q.source() == pop) {
+        let start = out.len();
+        draw_projection(p, landscape, proj, local, &mut out);
+        if proj.target() == Population::I {
+            for t in &mut out[start..] {
+                *t += ne as u32;
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 impl EiConnectivity {
     /// Draws the landscape and all four projections, in parallel on the current rayon pool.
     pub fn build(p: &EiParams) -> EiConnectivity {
         let landscape = Landscape::generate(&p.neuron_params());
         let ne = p.n_neurons(Population::E);
         let total = p.n_total();
-        let buckets: Vec<Vec<u32>> = (0..total)
-            .into_par_iter()
-            .map(|g| {
-                let (pop, local) = if g < ne { (Population::E, g) } else { (Population::I, g - ne) };
-                let mut out = Vec::new();
-                for proj in Projection::ALL.into_iter().filter(|q| q.source() == pop) {
-                    let start = out.len();
-                    draw_projection(p, &landscape, proj, local, &mut out);
-                    if proj.target() == Population::I {
-                        for t in &mut out[start..] {
-                            *t += ne as u32;
-                        }
-                    }
-                }
-                out.sort_unstable();
-                out
-            })
-            .collect();
+        let buckets: Vec<Vec<u32>> = (0..total).into_par_iter().map(|g| draw_bucket(p, &landscape, ne, g)).collect();
         let mut offsets = Vec::with_capacity(total + 1);
         offsets.push(0);
         let mut targets = Vec::with_capacity(buckets.iter().map(Vec::len).sum());
@@ -170,6 +170,39 @@ impl EiConnectivity {
             offsets.push(targets.len());
         }
         EiConnectivity { landscape, offsets, targets, n_e_neurons: ne }
+    }
+
+    /// Draws again the connections of the E neurons `sources` (E-grid ids) after their directions
+    /// changed in [`EiConnectivity::landscape`], each from its own random streams as
+    /// [`EiConnectivity::build`] draws it, so that restoring a direction restores its connections.
+    /// Only E→E depends on the landscape; E→I is drawn again from its unchanged stream.
+    pub fn redraw(&mut self, p: &EiParams, sources: &[usize]) {
+        let ne = self.n_e_neurons;
+        let mut fresh: Vec<(usize, Vec<u32>)> =
+            sources.par_iter().filter(|&&s| s < ne).map(|&s| (s, draw_bucket(p, &self.landscape, ne, s))).collect();
+        if fresh.is_empty() {
+            return;
+        }
+        fresh.sort_unstable_by_key(|f| f.0);
+        fresh.dedup_by_key(|f| f.0);
+        let old_offsets = std::mem::take(&mut self.offsets);
+        let old_targets = std::mem::take(&mut self.targets);
+        let mut offsets = Vec::with_capacity(old_offsets.len());
+        let mut targets = Vec::with_capacity(old_targets.len());
+        offsets.push(0);
+        let mut next = fresh.iter().peekable();
+        for s in 0..old_offsets.len() - 1 {
+            match next.peek() {
+                Some((f, bucket)) if *f == s => {
+                    targets.extend_from_slice(bucket);
+                    next.next();
+                }
+                _ => targets.extend_from_slice(&old_targets[old_offsets[s]..old_offsets[s + 1]]),
+            }
+            offsets.push(targets.len());
+        }
+        self.offsets = offsets;
+        self.targets = targets;
     }
 
     pub fn n_sources(&self) -> usize {

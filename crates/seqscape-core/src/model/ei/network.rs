@@ -50,6 +50,8 @@ pub struct EiBlock {
     pub i_noise: Vec<f64>,
     /// 1 where the neuron receives the stimulus, else 0.
     pub stimulated: Vec<f64>,
+    /// Silenced neurons (held at reset, never spike); empty when none is.
+    pub silenced: Vec<bool>,
     pub rng: Vec<StreamRng>,
     /// Arriving weight (pA) per step slot and neuron: `slots` rows of `len`.
     pub ring: Vec<f32>,
@@ -77,6 +79,7 @@ impl EiBlock {
             refractory: vec![0.0; len],
             i_noise: vec![0.0; len],
             stimulated,
+            silenced: Vec::new(),
             rng: (0..len).map(|l| stream(p.seed, Purpose::Noise, noise_key(part.pop, first_local + l))).collect(),
             ring: vec![0.0; slots * len],
             slots,
@@ -137,7 +140,14 @@ fn integrate_block(inp: &StepInputs, b: &mut EiBlock, first: u64, steps: usize, 
                 stimulated: &b.stimulated[from..to],
                 arrivals: &mut b.ring[row + from..row + to],
             };
-            if update_chunk(prop, chunk, stim[j], wide) {
+            let mut crossed = update_chunk(prop, chunk, stim[j], wide);
+            if !b.silenced.is_empty() {
+                for (u, _) in b.u[from..to].iter_mut().zip(&b.silenced[from..to]).filter(|(_, s)| **s) {
+                    *u = prop.reset_rel;
+                }
+                crossed = b.u[from..to].iter().any(|&u| u >= prop.theta_rel);
+            }
+            if crossed {
                 let ref_steps = f64::from(prop.refractory_steps);
                 for l in from..to {
                     if b.u[l] >= prop.theta_rel {
@@ -255,6 +265,17 @@ fn prefetch(targets: &[u32]) {
     let _ = targets;
 }
 
+/// Whether neuron `(x, y)` of an `n`×`n` torus lies within `radius` of `(cx, cy)`.
+pub fn in_disc(n: usize, x: usize, y: usize, cx: f64, cy: f64, radius: f64) -> bool {
+    let n = n as f64;
+    let wrap = |d: f64| {
+        let d = d.rem_euclid(n);
+        d.min(n - d)
+    };
+    let (dx, dy) = (wrap(x as f64 - cx), wrap(y as f64 - cy));
+    dx * dx + dy * dy <= radius * radius
+}
+
 /// Builds a rayon pool with `threads` workers (0: all cores).
 pub fn ei_thread_pool(threads: usize) -> Arc<rayon::ThreadPool> {
     #[cfg(target_arch = "wasm32")]
@@ -349,6 +370,76 @@ impl EiNetwork {
         });
         *step += steps as u64;
         spikes
+    }
+
+    /// Redraws the connections of E neurons `sources` (E-grid ids) after their directions changed
+    /// in `conn.landscape` (see [`EiConnectivity::redraw`]) and updates the partitions' shares.
+    pub fn redraw(&mut self, sources: &[usize]) {
+        if sources.is_empty() {
+            return;
+        }
+        let EiNetwork { params, conn, blocks, parts, pool, .. } = self;
+        pool.install(|| {
+            conn.redraw(params, sources);
+            *parts = blocks.par_iter().map(|b| conn.restrict(&b.part)).collect();
+        });
+    }
+
+    /// Silences the neurons `ids` (global ids: E `0..n_e²`, I above), or none with an empty list:
+    /// they are held at reset and never spike; the others are unaffected.
+    pub fn silence(&mut self, ids: &[usize]) {
+        for b in &mut self.blocks {
+            b.silenced.clear();
+            let mine: Vec<usize> = ids.iter().copied().filter(|id| (b.part.lo..b.part.hi).contains(id)).collect();
+            if !mine.is_empty() {
+                b.silenced = vec![false; b.part.len()];
+                for id in mine {
+                    b.silenced[id - b.part.lo] = true;
+                    b.u[id - b.part.lo] = self.prop.reset_rel;
+                }
+            }
+        }
+    }
+
+    /// Global ids of the silenced neurons.
+    pub fn silenced(&self) -> Vec<usize> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.silenced.iter().enumerate().filter(|(_, s)| **s).map(move |(l, _)| b.part.lo + l))
+            .collect()
+    }
+
+    /// A stimulus pulse into the E neurons within `radius` of `centre` (E-grid units, on the torus)
+    /// from the next step for `duration_ms` at `amplitude_pa`. A pulse while another is still on
+    /// adds its disc; otherwise it replaces the stimulated set. The amplitude is the latest one's.
+    pub fn stimulate(&mut self, (cx, cy): (f64, f64), radius: f64, amplitude_pa: f64, duration_ms: f64) {
+        let step = self.step;
+        self.pulses.retain(|&(_, end)| end > step);
+        if self.pulses.is_empty() {
+            for b in self.blocks.iter_mut() {
+                b.stimulated.iter_mut().for_each(|s| *s = 0.0);
+            }
+        }
+        let n = self.params.n_e;
+        for b in self.blocks.iter_mut().filter(|b| b.part.pop == Population::E) {
+            for (l, flag) in b.stimulated.iter_mut().enumerate() {
+                let id = b.part.lo + l;
+                if in_disc(n, id % n, id / n, cx, cy, radius) {
+                    *flag = 1.0;
+                }
+            }
+        }
+        self.params.stimulus.amplitude_pa = amplitude_pa;
+        let len = ((duration_ms / self.params.dt_ms).round() as u64).max(1);
+        self.pulses.push((step, step + len));
+        self.stimulated = self
+            .blocks
+            .iter()
+            .filter(|b| b.part.pop == Population::E)
+            .flat_map(|b| {
+                b.stimulated.iter().enumerate().filter(|&(_, &f)| f > 0.0).map(move |(l, _)| (b.part.lo + l) as u32)
+            })
+            .collect();
     }
 
     /// Membrane potentials (mV) of `pop`, in grid-id order.

@@ -248,3 +248,63 @@ fn invalid_values_name_the_parameter() {
         assert_eq!(p.validate().unwrap_err().name, name);
     }
 }
+
+#[test]
+fn painting_redraws_exactly_the_painted_e_sources_and_erasing_restores_the_network() {
+    let p = EiParams::new(LandscapeKind::Perlin, 3).unwrap();
+    let mut net = EiNetwork::build(p.clone(), ei_thread_pool(2)).unwrap();
+    let before = net.conn.clone();
+    let n = p.n_e;
+    let ids = crate::model::paint::disc(n, (10.5, 20.5), 3.0);
+    let saved: Vec<f32> = ids.iter().map(|&i| net.conn.landscape.direction[i]).collect();
+    let angle = std::f32::consts::FRAC_PI_2;
+    let changed = crate::model::paint::set_directions(&mut net.conn.landscape.direction, &ids, angle);
+    assert!(!changed.is_empty());
+    net.redraw(&changed);
+    let ne = net.conn.n_e_neurons;
+    for s in 0..net.conn.n_sources() {
+        if changed.contains(&s) {
+            // E→E targets moved one step along the new direction (+y); E→I kept.
+            let old_e: Vec<u32> = before.targets_of(s).iter().copied().filter(|&t| (t as usize) < ne).collect();
+            let new_e: Vec<u32> = net.conn.targets_of(s).iter().copied().filter(|&t| (t as usize) < ne).collect();
+            assert_ne!(old_e, new_e, "source {s} redrawn");
+            let old_i: Vec<u32> = before.targets_of(s).iter().copied().filter(|&t| (t as usize) >= ne).collect();
+            let new_i: Vec<u32> = net.conn.targets_of(s).iter().copied().filter(|&t| (t as usize) >= ne).collect();
+            assert_eq!(old_i, new_i);
+        } else {
+            assert_eq!(before.targets_of(s), net.conn.targets_of(s), "source {s} untouched");
+        }
+    }
+    // Painting the old directions back restores the network.
+    for (&i, &a) in ids.iter().zip(&saved) {
+        net.conn.landscape.direction[i] = a;
+    }
+    net.redraw(&changed);
+    assert_eq!(net.conn, before);
+}
+
+#[test]
+fn silenced_neurons_never_spike_and_no_mask_changes_nothing() {
+    let mut p = EiParams::new(LandscapeKind::Perlin, 4).unwrap();
+    p.warmup_ms = 100.0;
+    p.seed = 9;
+    let steps = 2000;
+    let mut free = EiNetwork::build(p.clone(), ei_thread_pool(2)).unwrap();
+    let mut unmasked = EiNetwork::build(p.clone(), ei_thread_pool(2)).unwrap();
+    unmasked.silence(&[]);
+    let a = free.advance(steps);
+    assert_eq!(a, unmasked.advance(steps));
+    let firing: std::collections::BTreeSet<u32> = a.iter().map(|s| s.id).collect();
+    let ne = p.n_neurons(Population::E);
+    let silenced: Vec<usize> = firing.iter().map(|&i| i as usize).filter(|&i| i % 3 == 0).chain([ne, ne + 1]).collect();
+    assert!(silenced.len() > 20, "{} firing neurons to silence", silenced.len());
+    let mut masked = EiNetwork::build(p, ei_thread_pool(2)).unwrap();
+    masked.silence(&silenced);
+    assert_eq!(
+        masked.silenced(),
+        silenced.iter().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>()
+    );
+    let b = masked.advance(steps);
+    assert!(!b.is_empty());
+    assert!(b.iter().all(|s| !silenced.contains(&(s.id as usize))), "a silenced neuron spiked");
+}
