@@ -75,6 +75,8 @@ fn overlays(
     clock: Res<SimClock>,
     bins: Res<ActivityBins>,
     ei: Option<Res<seqscape_core::sim::ei::InhibitoryBins>>,
+    playing: Option<Res<super::play::Playing>>,
+    tour: Option<Res<super::tour::TourPlayer>>,
     mut opened: Local<Option<Instant>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -115,7 +117,9 @@ fn overlays(
             });
     });
     let age = opened.elapsed().as_secs_f32();
-    if age < HINT_SECONDS + 2.0 && !settings.help && !settings.immersive {
+    // Level and tour have their own words for the sheet.
+    let scripted = playing.is_some() || tour.is_some_and(|t| t.playing());
+    if age < HINT_SECONDS + 2.0 && !settings.help && !settings.immersive && !scripted {
         let alpha = (1.0 - (age - HINT_SECONDS).max(0.0) / 2.0).clamp(0.0, 1.0);
         let bottom = ctx.content_rect().bottom() - 8.0;
         egui::Area::new("hints".into())

@@ -49,7 +49,11 @@ pub(super) fn plugin(app: &mut App) {
     );
     app.add_systems(
         Update,
-        cursor_ring.run_if(flat_view).run_if(not(resource_exists::<super::play::Playing>)).in_set(AppSet::Display),
+        cursor_ring
+            .run_if(flat_view)
+            .run_if(not(resource_exists::<super::play::Playing>))
+            .run_if(|tour: Option<Res<super::tour::TourPlayer>>| tour.is_none_or(|t| !t.playing()))
+            .in_set(AppSet::Display),
     );
 }
 

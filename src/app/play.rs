@@ -115,6 +115,12 @@ fn enter(world: &mut World) {
     world.resource_mut::<Play>().active =
         Some(Active { number: start.number, challenge, best, recorded: false, brush: start.brush });
     world.insert_resource(Playing);
+    // Levels are played on the flat sheet, where the brush and the level's discs are drawn.
+    {
+        let mut settings = world.resource_mut::<super::ViewSettings>();
+        settings.shape = super::ViewShape::Sheet;
+    }
+    world.resource_mut::<super::camera::ViewCamera>().fit_requested = true;
     let mut clock = world.resource_mut::<SimClock>();
     clock.paused = false;
     clock.speed = 0.2;

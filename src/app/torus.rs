@@ -219,13 +219,15 @@ fn keys(
     mut orbit: ResMut<Orbit>,
     mut relief: ResMut<Relief>,
     mut view: ResMut<ViewCamera>,
+    playing: Option<Res<super::play::Playing>>,
 ) {
     if wants.wants_any_keyboard_input() {
         return;
     }
     for key in keys.get_just_pressed() {
         match key {
-            KeyCode::KeyV => {
+            // Levels are played on the flat sheet.
+            KeyCode::KeyV if playing.is_none() => {
                 settings.shape = match settings.shape {
                     ViewShape::Sheet => ViewShape::Torus,
                     ViewShape::Torus => ViewShape::Sheet,
