@@ -181,7 +181,7 @@ fn play(
                 let GeneratedLandscape { landscape, painted } = &mut *generated;
                 let sources = paint_stroke(&mut conn.0, landscape, painted, &state.params, stroke);
                 if !sources.is_empty() {
-                    super::input::redraw(&mut conn.0, &state.params, &sources, &pool);
+                    pool.install(|| seqscape_core::model::paint::redraw(&mut conn.0, &state.params, &sources));
                 }
             }
         }

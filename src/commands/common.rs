@@ -71,3 +71,14 @@ pub fn with_progress<T>(
     }
     Ok(run)
 }
+
+/// A frame size `WIDTHxHEIGHT`, 16 to 4096 pixels each.
+pub fn parse_size(text: &str) -> Result<(usize, usize), UserError> {
+    let bad = || UserError(format!("invalid size '{text}': expected WIDTHxHEIGHT, e.g. 800x600 (16 to 4096 each)"));
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h): (usize, usize) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
+    if !(16..=4096).contains(&w) || !(16..=4096).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}

@@ -16,6 +16,7 @@ use seqscape_core::model::landscape::Landscape;
 use seqscape_core::model::params::show_number;
 use seqscape_core::sim::{ActivityBins, Runner, SimConnectivity};
 
+use crate::commands::common::parse_size;
 use crate::commands::ei::{NetworkArgs, simulate_ei};
 
 use crate::error::UserError;
@@ -81,17 +82,6 @@ pub struct RecordArgs {
 const TRAIL_RGB: [u8; 3] = [255, 89, 51];
 /// The caption's colour.
 const CAPTION_RGB: [u8; 3] = [235, 235, 235];
-
-/// A frame size `WIDTHxHEIGHT`, 16 to 4096 pixels each.
-pub fn parse_size(text: &str) -> Result<(usize, usize), UserError> {
-    let bad = || UserError(format!("invalid size '{text}': expected WIDTHxHEIGHT, e.g. 800x600 (16 to 4096 each)"));
-    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
-    let (w, h): (usize, usize) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
-    if !(16..=4096).contains(&w) || !(16..=4096).contains(&h) {
-        return Err(bad());
-    }
-    Ok((w, h))
-}
 
 /// How a frame is composed from the sheet, when it is more than the sheet itself.
 struct View {

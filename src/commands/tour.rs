@@ -188,7 +188,7 @@ pub struct TourArgs {
 #[cfg(feature = "window")]
 pub fn tour(args: TourArgs) -> Result<(), UserError> {
     let tour = Tour::load_or_bundled(args.tour.as_deref()).map_err(UserError)?;
-    let size = crate::commands::record::parse_size(&args.size)?;
+    let size = crate::commands::common::parse_size(&args.size)?;
     if let Some(shot) = &args.screenshot {
         if args.frames.is_none() {
             return Err(UserError("--screenshot needs --frames N".into()));
