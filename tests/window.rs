@@ -921,3 +921,56 @@ fn a_level_played_in_the_window_with_its_route_painted_is_won_and_its_best_score
     let gold = img.pixels().filter(|p| dist(p.0, [255, 204, 51]) < 60).count();
     assert!(gold > 20, "{gold} gold pixels");
 }
+
+#[test]
+fn a_route_dragged_with_the_mouse_and_launched_with_l_wins_level_1() {
+    assert!(on_path("xdotool"), "xdotool is missing: scripts/test.sh installs it (apt-get install xdotool)");
+    let scratch_dir = scratch("play-drag");
+    let dir = scratch_dir.path();
+    let x = Xvfb::start();
+    let log = dir.join("app.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seqscape"))
+        .args(["play", "--level", "1", "--brush", "6"])
+        .current_dir(dir)
+        .env("DISPLAY", &x.display)
+        .env("XDG_RUNTIME_DIR", dir)
+        .env("SEQSCAPE_DATA_DIR", dir.join("data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let wid = x.xdotool(&words("search --sync --name seqscape"), 120);
+    let wid = wid.lines().next().expect("the window opened").trim().to_string();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    x.xdotool(&["windowmove".into(), wid.clone(), "0".into(), "0".into()], 10);
+    x.xdotool(&["windowfocus".into(), "--sync".into(), wid], 10);
+    // The 120×120 E sheet fitted right of the 310-pixel panel of the 1000×700 window: grid (gx, gy)
+    // is at window (655 + 5.617·(gx − 60), 350 − 5.617·(gy − 60)). Level 1's corridor runs along
+    // y = 60.5 from the start at x = 18.5 to the goal at x = 92.5: a held drag along it, in steps.
+    let px = |gx: f64| (655.0 + 5.617 * (gx - 60.0)).round() as i64;
+    let y = (350.0 - 5.617 * 0.5_f64).round() as i64;
+    let mut drag = format!("mousemove {} {y} sleep 0.3 mousedown 1 sleep 0.2", px(18.5));
+    for k in 1..=20 {
+        let gx = 18.5 + (92.5 - 18.5) * f64::from(k) / 20.0;
+        drag.push_str(&format!(" mousemove {} {y} sleep 0.08", px(gx)));
+    }
+    drag.push_str(" sleep 0.2 mouseup 1 sleep 0.5 key l");
+    x.xdotool(&words(&drag), 60);
+    let (won, text) = wait_for_log(&log, 90, |t| t.contains("Corridor: won in"));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(won, "the dragged route wins level 1: {text}");
+    let ink: Vec<u32> = text
+        .lines()
+        .filter(|l| l.contains("won in"))
+        .flat_map(|l| {
+            l.split_whitespace()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .filter(|w| w[1] == "ink:")
+                .map(|w| w[0].parse().unwrap_or(0))
+                .collect::<Vec<u32>>()
+        })
+        .collect();
+    assert!(ink.iter().all(|&i| i > 200 && i <= 1000), "the route cost ink within the budget: {ink:?} ({text})");
+}
