@@ -584,6 +584,15 @@ fn drive_every_control(args: &[&str]) {
                  mousemove 600 300 sleep 0.1 mouseup 3 key space sleep 0.1 key space key period key a key a key t \
                  key t key f key h key h key question key question key i sleep 0.1 key i key s sleep 0.3";
     x.xdotool(&words(sheet), 30);
+    // The torus view and immersive mode: V, a click and a stroke on the donut, a drag off it and a
+    // right drag to turn it, the wheel, F, E (relief) on and off, F11 with the panel brought back
+    // by the left edge and by Tab, then both back.
+    let torus = "key v sleep 0.5 mousemove 655 560 click 1 sleep 0.1 key b mousedown 1 mousemove 700 560 sleep 0.1 \
+                 mousemove 760 540 mouseup 1 key b mousemove 330 20 mousedown 1 mousemove 400 60 sleep 0.1 \
+                 mouseup 1 mousedown 3 mousemove 500 300 sleep 0.1 mouseup 3 click 4 click 5 key f key e \
+                 sleep 0.2 key e key F11 sleep 0.5 mousemove 2 300 sleep 0.3 mousemove 700 300 sleep 0.2 \
+                 key Tab sleep 0.2 key Tab key F11 sleep 0.5 key v sleep 0.3";
+    x.xdotool(&words(torus), 30);
     assert!(app.0.try_wait().unwrap().is_none(), "the app quit: {}", std::fs::read_to_string(&log).unwrap());
 
     // Still alive: a recording starts and stops on R (or reports why it cannot).
@@ -798,7 +807,7 @@ fn the_torus_view_shows_the_activity_on_a_lit_curved_shape() {
         "--scale-down",
         "4",
         "--frames",
-        "30",
+        "60",
         "--screenshot",
         shot.to_str().unwrap(),
     ]);
@@ -875,14 +884,21 @@ fn a_click_on_the_torus_stimulates_the_sheet_point_under_it_and_v_switches_back(
         out
     };
     w.step(2);
-    let first = w.shot(dir, 1);
+    // The donut appears once its pipeline is compiled, which takes a while on a busy machine.
+    let mut k = 1;
+    let mut first = w.shot(dir, k);
+    while !off_background(first.get_pixel(345, 560).0) && k < 20 {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        k += 1;
+        first = w.shot(dir, k);
+    }
     let before = bright(&first);
     // The front of the donut, below the hole: the window's (655, 560), the shot's (345, 560).
     let click = (345.0, 560.0);
     assert!(off_background(first.get_pixel(345, 560).0), "the click lands on the donut");
     w.x.xdotool(&words("mousemove 655 560 sleep 0.2 click 1 sleep 0.2"), 10);
     w.step(20);
-    let after = bright(&w.shot(dir, 2));
+    let after = bright(&w.shot(dir, k + 1));
     let near = after.iter().filter(|p| (p.0 - click.0).hypot(p.1 - click.1) < 60.0).count();
     assert!(before.len() < 10, "the donut is dark before the click ({} bright pixels)", before.len());
     assert!(near > 15, "the E neurons under the click fire ({near} bright pixels near it, {} in all)", after.len());
@@ -890,7 +906,7 @@ fn a_click_on_the_torus_stimulates_the_sheet_point_under_it_and_v_switches_back(
     // V: back to the flat sheet, which fills the view without a hole.
     w.x.xdotool(&words("key v sleep 0.5"), 10);
     w.step(1);
-    let flat = w.shot(dir, 3);
+    let flat = w.shot(dir, k + 2);
     let (fw, fh) = flat.dimensions();
     assert!(off_background(flat.get_pixel(fw / 2, fh / 2).0), "the flat sheet covers the middle of the view");
 }
