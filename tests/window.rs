@@ -598,7 +598,7 @@ fn drive_every_control(args: &[&str]) {
     // Still alive: a recording starts and stops on R (or reports why it cannot).
     let before = std::fs::read_to_string(&log).unwrap_or_default().len();
     x.xdotool(&words("mousemove 650 350 click 1 sleep 0.2 key r sleep 1.5 key r"), 30);
-    let (alive, text) = wait_for_log(&log, 60, |t| {
+    let (alive, text) = wait_for_log(&log, 120, |t| {
         let new = &t[before.min(t.len())..];
         new.contains("saved") || new.contains("recording failed") || new.contains("cannot")
     });
