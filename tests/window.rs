@@ -452,8 +452,12 @@ struct Xvfb {
 
 impl Xvfb {
     fn start() -> Xvfb {
+        // Tests of this binary run in parallel: each takes display numbers of its own, so that two
+        // cannot both start on a display before either server's lock file appears.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let own = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for k in 0..40 {
-            let n = 300 + (std::process::id() as usize + k * 7) % 600;
+            let n = 300 + (std::process::id() as usize * 13 + own * 41 + k) % 600;
             if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
                 continue;
             }
