@@ -7,6 +7,11 @@ use std::process::{Command, Output};
 
 use seqscape::output::colormap::Colormap;
 
+#[cfg(feature = "window")]
+mod common;
+#[cfg(feature = "window")]
+use common::{Kill, Xvfb, words};
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_seqscape"))
 }
@@ -222,73 +227,6 @@ fn a_bad_tour_file_stops_seqscape_tour_before_the_window_opens() {
     assert!(err.contains("tour.toml") && err.contains("stimulus 1.x"), "{err}");
 }
 
-/// An X server of the test's own; stopped when dropped.
-#[cfg(feature = "window")]
-struct Xvfb {
-    child: std::process::Child,
-    display: String,
-}
-
-#[cfg(feature = "window")]
-impl Xvfb {
-    fn start() -> Xvfb {
-        for k in 0..40 {
-            let n = 300 + (std::process::id() as usize + k * 11 + 3) % 600;
-            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-                continue;
-            }
-            let mut child = Command::new("Xvfb")
-                .args([format!(":{n}").as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .expect("Xvfb runs (apt-get install xvfb)");
-            let socket = std::path::PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
-            for _ in 0..100 {
-                if socket.exists() || child.try_wait().ok().flatten().is_some() {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            if socket.exists() && child.try_wait().ok().flatten().is_none() {
-                return Xvfb { child, display: format!(":{n}") };
-            }
-            let _ = child.kill();
-        }
-        panic!("no free X display for Xvfb");
-    }
-
-    fn xdotool(&self, args: &str, limit_s: u64) -> String {
-        let mut child = Command::new("xdotool")
-            .args(args.split_whitespace())
-            .env("DISPLAY", &self.display)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("xdotool runs (apt-get install xdotool)");
-        let start = std::time::Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if start.elapsed().as_secs() > limit_s {
-                let _ = child.kill();
-                panic!("xdotool {args} hung for {limit_s} s");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let mut text = String::new();
-        use std::io::Read;
-        child.stdout.take().unwrap().read_to_string(&mut text).unwrap();
-        text
-    }
-}
-
-#[cfg(feature = "window")]
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[cfg(feature = "window")]
 #[test]
 fn seqscape_tour_plays_its_scenes_in_a_loop_until_a_key_is_pressed() {
@@ -298,25 +236,13 @@ fn seqscape_tour_plays_its_scenes_in_a_loop_until_a_key_is_pressed() {
     std::fs::write(dir.join("tour.toml"), SMALL_TOUR).unwrap();
     let x = Xvfb::start();
     let log = dir.join("tour.log");
-    let mut app = bin()
+    let mut app = x
+        .seqscape(dir, &log)
         .args(["tour", "--tour", "tour.toml", "--threads", "1", "--size", "900x600"])
-        .current_dir(dir)
-        .env("DISPLAY", &x.display)
-        .env("XDG_RUNTIME_DIR", dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    struct Kill<'a>(&'a mut std::process::Child);
-    impl Drop for Kill<'_> {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
     let app = Kill(&mut app);
-    let wid = x.xdotool("search --sync --name seqscape", 60);
-    let wid = wid.lines().next().expect("the window opened").trim().to_string();
+    let wid = x.window_id(60);
     // Both scenes, then the first again: three networks built in turn.
     let start = std::time::Instant::now();
     let text = loop {
@@ -336,8 +262,8 @@ fn seqscape_tour_plays_its_scenes_in_a_loop_until_a_key_is_pressed() {
     );
     assert!(app.0.try_wait().unwrap().is_none(), "still playing: {text}");
     // Any key ends it and closes the window.
-    x.xdotool(&format!("windowfocus --sync {wid}"), 10);
-    x.xdotool("key q", 10);
+    x.xdotool(&words(&format!("windowfocus --sync {wid}")), 10);
+    x.xdotool(&words("key q"), 10);
     let start = std::time::Instant::now();
     let status = loop {
         if let Some(status) = app.0.try_wait().unwrap() {

@@ -9,6 +9,9 @@ use std::process::{Command, Output};
 
 use seqscape::output::colormap::Colormap;
 
+mod common;
+use common::{Kill, Xvfb, words};
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_seqscape"))
 }
@@ -444,79 +447,6 @@ fn a_missing_vulkan_driver_is_one_line_and_exit_2() {
     assert!(err.contains("Vulkan") && err.contains("mesa-vulkan-drivers"), "{err}");
 }
 
-/// An X server of a test's own, for driving the window with `xdotool`; stopped when dropped.
-struct Xvfb {
-    child: std::process::Child,
-    display: String,
-}
-
-impl Xvfb {
-    fn start() -> Xvfb {
-        // Tests of this binary run in parallel: each takes display numbers of its own, so that two
-        // cannot both start on a display before either server's lock file appears.
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let own = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        for k in 0..40 {
-            let n = 300 + (std::process::id() as usize * 13 + own * 41 + k) % 600;
-            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-                continue;
-            }
-            let mut child = Command::new("Xvfb")
-                .args([format!(":{n}").as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .expect("Xvfb runs (apt-get install xvfb)");
-            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
-            for _ in 0..100 {
-                if socket.exists() || child.try_wait().ok().flatten().is_some() {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            if socket.exists() && child.try_wait().ok().flatten().is_none() {
-                return Xvfb { child, display: format!(":{n}") };
-            }
-            let _ = child.kill();
-        }
-        panic!("no free X display for Xvfb");
-    }
-
-    /// Runs `xdotool` with `args` on this display, killed after `limit_s`; returns its output.
-    fn xdotool(&self, args: &[String], limit_s: u64) -> String {
-        let mut child = Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &self.display)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("xdotool runs (apt-get install xdotool)");
-        let start = std::time::Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if start.elapsed().as_secs() > limit_s {
-                let _ = child.kill();
-                panic!("xdotool {args:?} hung for {limit_s} s");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let mut text = String::new();
-        use std::io::Read;
-        child.stdout.take().unwrap().read_to_string(&mut text).unwrap();
-        text
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn words(text: &str) -> Vec<String> {
-    text.split_whitespace().map(String::from).collect()
-}
-
 /// Waits up to `limit_s` for `pred` on the app's log; the log so far either way.
 fn wait_for_log(log: &Path, limit_s: u64, pred: impl Fn(&str) -> bool) -> (bool, String) {
     let start = std::time::Instant::now();
@@ -549,25 +479,9 @@ fn drive_every_control(args: &[&str]) {
     let dir = scratch_dir.path();
     let x = Xvfb::start();
     let log = dir.join("app.log");
-    let mut app = Command::new(env!("CARGO_BIN_EXE_seqscape"))
-        .args(args)
-        .current_dir(dir)
-        .env("DISPLAY", &x.display)
-        .env("XDG_RUNTIME_DIR", dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    struct Kill<'a>(&'a mut std::process::Child);
-    impl Drop for Kill<'_> {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
+    let mut app = x.seqscape(dir, &log).args(args).spawn().unwrap();
     let app = Kill(&mut app);
-    let wid = x.xdotool(&words("search --sync --name seqscape"), 60);
-    let wid = wid.lines().next().expect("the window opened").trim().to_string();
+    let wid = x.window_id(60);
     std::thread::sleep(std::time::Duration::from_secs(4));
     x.xdotool(&["windowfocus".into(), "--sync".into(), wid.clone()], 10);
 
@@ -618,25 +532,13 @@ fn stopping_a_recording_with_the_panel_neither_freezes_nor_overwrites() {
     let dir = scratch_dir.path();
     let x = Xvfb::start();
     let log = dir.join("app.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_seqscape"))
+    let mut child = x
+        .seqscape(dir, &log)
         .args(["app", "--scale-down", "2", "--threads", "1", "--record", "--record-panel"])
-        .current_dir(dir)
-        .env("DISPLAY", &x.display)
-        .env("XDG_RUNTIME_DIR", dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    struct Kill<'a>(&'a mut std::process::Child);
-    impl Drop for Kill<'_> {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
     let app = Kill(&mut child);
-    let wid = x.xdotool(&words("search --sync --name seqscape"), 60);
-    let wid = wid.lines().next().expect("the window opened").trim().to_string();
+    let wid = x.window_id(60);
     std::thread::sleep(std::time::Duration::from_secs(5));
     x.xdotool(&["windowfocus".into(), "--sync".into(), wid], 10);
     // Stop, start again, stop again: two files, each reported, and the window answers throughout.
@@ -669,19 +571,14 @@ impl PausedWindow {
         assert!(on_path("xdotool"), "xdotool is missing: scripts/test.sh installs it (apt-get install xdotool)");
         let x = Xvfb::start();
         let log = dir.join("app.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_seqscape"))
+        let child = x
+            .seqscape(dir, &log)
             .args(["app", "--speed", "paused", "--no-arrows", "--threads", "1"])
             .args(args)
-            .current_dir(dir)
-            .env("DISPLAY", &x.display)
-            .env("XDG_RUNTIME_DIR", dir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
         let w = PausedWindow { x, child, log };
-        let wid = w.x.xdotool(&words("search --sync --name seqscape"), 120);
-        let wid = wid.lines().next().expect("the window opened").trim().to_string();
+        let wid = w.x.window_id(120);
         std::thread::sleep(std::time::Duration::from_secs(3));
         w.x.xdotool(&["windowmove".into(), wid.clone(), "0".into(), "0".into()], 10);
         w.x.xdotool(&["windowfocus".into(), "--sync".into(), wid], 10);
@@ -949,18 +846,13 @@ fn a_route_dragged_with_the_mouse_and_launched_with_l_wins_level_1() {
     let dir = scratch_dir.path();
     let x = Xvfb::start();
     let log = dir.join("app.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_seqscape"))
+    let mut child = x
+        .seqscape(dir, &log)
         .args(["play", "--level", "1", "--brush", "6"])
-        .current_dir(dir)
-        .env("DISPLAY", &x.display)
-        .env("XDG_RUNTIME_DIR", dir)
         .env("SEQSCAPE_DATA_DIR", dir.join("data"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    let wid = x.xdotool(&words("search --sync --name seqscape"), 120);
-    let wid = wid.lines().next().expect("the window opened").trim().to_string();
+    let wid = x.window_id(120);
     std::thread::sleep(std::time::Duration::from_secs(3));
     x.xdotool(&["windowmove".into(), wid.clone(), "0".into(), "0".into()], 10);
     x.xdotool(&["windowfocus".into(), "--sync".into(), wid], 10);

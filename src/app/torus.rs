@@ -25,15 +25,13 @@ use bevy::render::render_resource::AsBindGroup;
 use bevy::shader::ShaderRef;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
-use seqscape_core::analysis::linker::{TRAIL_DRAW_MS, smoothed_trail};
-use seqscape_core::analysis::live::split_trail;
 use seqscape_core::sim::ei::InhibitoryBins;
 use seqscape_core::sim::{ActivityBins, SimConnectivity, SimState};
 
 use super::arrows::{ARROW_COLOR, ARROW_FRACTION, block_side};
 use super::camera::ViewCamera;
 use super::clock::SimClock;
-use super::tracking::LiveTracking;
+use super::tracking::{LiveTracking, TRAIL_COLOR, recent_trails};
 use super::view::ActivityImage;
 use super::{AppSet, GeneratedLandscape, Orbit, TorusPointer, ViewSettings, ViewShape};
 use crate::output::frames::block_arrows_painted;
@@ -454,17 +452,10 @@ fn draw_trails(mut gizmos: Gizmos<TorusGizmos>, settings: Res<ViewSettings>, tra
     if settings.shape != ViewShape::Torus || !settings.trails {
         return;
     }
-    let n = tracking.n;
-    let nf = n as f32;
-    let colour = Color::srgba(1.0, 0.35, 0.2, 0.9);
-    for track in tracking.travelling() {
-        let mut smooth = smoothed_trail(track, n);
-        let t_end = smooth.last().map_or(0.0, |p| p.t_ms);
-        smooth.retain(|p| p.t_ms >= t_end - TRAIL_DRAW_MS);
-        for segment in split_trail(&smooth, n) {
-            if segment.len() >= 2 {
-                gizmos.linestrip(segment.iter().map(|p| surface(nf, p.x + 0.5, p.y + 0.5, 0.015).0), colour);
-            }
+    let nf = tracking.n as f32;
+    for (segments, _) in recent_trails(&tracking) {
+        for segment in segments.iter().filter(|s| s.len() >= 2) {
+            gizmos.linestrip(segment.iter().map(|p| surface(nf, p.x + 0.5, p.y + 0.5, 0.015).0), TRAIL_COLOR);
         }
     }
 }

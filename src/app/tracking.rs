@@ -5,7 +5,7 @@
 
 use bevy::prelude::*;
 use seqscape_core::analysis::linker::{TRAIL_DRAW_MS, Tracking, smoothed_trail};
-use seqscape_core::analysis::live::split_trail;
+use seqscape_core::analysis::live::{TrailPoint, split_trail};
 use seqscape_core::sim::{ActivityBins, SimState};
 
 use super::camera::flat_view;
@@ -39,30 +39,41 @@ fn update(mut tracking: ResMut<LiveTracking>, bins: Res<ActivityBins>, state: Re
     tracking.update(&bins.trace, state.t_ms());
 }
 
+/// The trails' colour.
+pub const TRAIL_COLOR: Color = Color::srgba(1.0, 0.35, 0.2, 0.9);
+
+/// Each travelling sequence's last [`TRAIL_DRAW_MS`] of smoothed trail, split where it wraps
+/// around the torus, and its head.
+pub fn recent_trails(tracking: &Tracking) -> Vec<(Vec<Vec<TrailPoint>>, Option<TrailPoint>)> {
+    let n = tracking.n;
+    tracking
+        .travelling()
+        .map(|track| {
+            let mut smooth = smoothed_trail(track, n);
+            let t_end = smooth.last().map_or(0.0, |p| p.t_ms);
+            smooth.retain(|p| p.t_ms >= t_end - TRAIL_DRAW_MS);
+            (split_trail(&smooth, n), smooth.last().copied())
+        })
+        .collect()
+}
+
 fn draw(mut gizmos: Gizmos<TrailGizmos>, tracking: Res<LiveTracking>, settings: Res<ViewSettings>) {
     if !settings.trails {
         return;
     }
     let n = tracking.n;
     let range = if settings.tiled { -1..=1 } else { 0..=0 };
-    let colour = Color::srgba(1.0, 0.35, 0.2, 0.9);
-    for track in tracking.travelling() {
-        let mut smooth = smoothed_trail(track, n);
-        let t_end = smooth.last().map_or(0.0, |p| p.t_ms);
-        smooth.retain(|p| p.t_ms >= t_end - TRAIL_DRAW_MS);
-        for segment in split_trail(&smooth, n) {
-            if segment.len() < 2 {
-                continue;
-            }
+    for (segments, head) in recent_trails(&tracking) {
+        for segment in segments.iter().filter(|s| s.len() >= 2) {
             for oy in range.clone() {
                 for ox in range.clone() {
                     let shift = Vec2::new(ox as f32, oy as f32) * n as f32 + Vec2::splat(0.5);
-                    gizmos.linestrip_2d(segment.iter().map(|p| Vec2::new(p.x, p.y) + shift), colour);
+                    gizmos.linestrip_2d(segment.iter().map(|p| Vec2::new(p.x, p.y) + shift), TRAIL_COLOR);
                 }
             }
         }
-        if let Some(p) = smooth.last() {
-            gizmos.circle_2d(Vec2::new(p.x, p.y) + Vec2::splat(0.5), 1.0, colour);
+        if let Some(p) = head {
+            gizmos.circle_2d(Vec2::new(p.x, p.y) + Vec2::splat(0.5), 1.0, TRAIL_COLOR);
         }
     }
 }
