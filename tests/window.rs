@@ -810,6 +810,10 @@ fn a_click_on_the_torus_stimulates_the_sheet_point_under_it_and_v_switches_back(
     let flat = w.shot(dir, k + 2);
     let (fw, fh) = flat.dimensions();
     assert!(off_background(flat.get_pixel(fw / 2, fh / 2).0), "the flat sheet covers the middle of the view");
+    // Immersive: Tab pins the panel and unpins it, and the keys still reach the view after it
+    // (S saves another screenshot).
+    w.x.xdotool(&words("mousemove 700 300 key F11 sleep 0.5 key Tab sleep 0.3 key Tab sleep 0.3"), 10);
+    w.shot(dir, k + 3);
 }
 
 #[test]

@@ -601,6 +601,11 @@ fn panel(
             }
         });
     });
+    // In immersive mode `Tab` pins and unpins the panel (`immersive`): it must not also hand egui's
+    // keyboard focus to a widget, which would keep every later key from the view.
+    if settings.immersive && ctx.input(|i| i.key_pressed(egui::Key::Tab)) {
+        ctx.memory_mut(|m| m.stop_text_input());
+    }
     // In immersive mode the panel floats over the view, which keeps the whole screen.
     let width = if settings.immersive { 0.0 } else { response.response.rect.width() };
     if view.panel_px != width {
