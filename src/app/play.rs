@@ -14,7 +14,7 @@ use seqscape_core::game::headless::{level_params, stroke_cover, wall_ids};
 use seqscape_core::game::{Challenge, Level, Phase};
 use seqscape_core::model::ei::EiNetwork;
 use seqscape_core::sim::ei::{EiSim, insert_ei_network};
-use seqscape_core::sim::{ActivityBins, SimConnectivity, SimPool, SimState, StimulusQueue};
+use seqscape_core::sim::{ActivityBins, SimConnectivity, SimPool, SimSet, SimState, SimTick, StimulusQueue};
 
 use super::camera::{ViewCamera, window_to_world};
 use super::clock::SimClock;
@@ -24,6 +24,7 @@ use crate::levels::{self, BestScores};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Play>();
     app.add_systems(Update, (enter, keys, paint).chain().in_set(AppSet::Input));
+    follow_every_tick(app);
     app.add_systems(Update, (follow, draw).chain().in_set(AppSet::Display));
     app.add_systems(EguiPrimaryContextPass, hud);
 }
@@ -83,6 +84,29 @@ pub fn request_level(play: &mut Play, number: usize, notices: &mut Notices) {
 /// Swaps in the requested level's network (built, walls silenced, warmed up) and its challenge.
 fn enter(world: &mut World) {
     let Some(start) = world.resource_mut::<Play>().request.take() else { return };
+    let Some(challenge) = build_level(world, &start) else { return };
+    let best = levels::data_dir().and_then(|d| BestScores::load(&d).levels.get(&start.level.name).copied());
+    world.resource_mut::<Play>().active =
+        Some(Active { number: start.number, challenge, best, recorded: false, brush: start.brush });
+    world.insert_resource(Playing);
+    // Levels are played on the flat sheet, where the brush and the level's discs are drawn.
+    {
+        let mut settings = world.resource_mut::<super::ViewSettings>();
+        settings.shape = super::ViewShape::Sheet;
+    }
+    world.resource_mut::<super::camera::ViewCamera>().fit_requested = true;
+    let mut clock = world.resource_mut::<SimClock>();
+    clock.paused = false;
+    clock.speed = 0.2;
+    clock.restart();
+    if !start.strokes.is_empty() {
+        launch(world);
+    }
+}
+
+/// Swaps in `start`'s level network (walls silenced, warmed up, its strokes painted) and returns
+/// the challenge that follows it; a level whose network cannot be built is a notice.
+fn build_level(world: &mut World, start: &PlayStart) -> Option<Challenge> {
     let params = level_params(&start.level);
     let walls = wall_ids(&start.level, &params);
     let pool = world.resource::<SimPool>().0.clone();
@@ -90,7 +114,7 @@ fn enter(world: &mut World) {
         Ok(net) => net,
         Err(e) => {
             world.resource_mut::<Notices>().push(format!("cannot play {}: {e}", start.level.name));
-            return;
+            return None;
         }
     };
     net.silence(&walls);
@@ -111,23 +135,7 @@ fn enter(world: &mut World) {
         let painted = sim.conn.landscape.clone();
         world.resource_mut::<SimConnectivity>().0.landscape = painted;
     }
-    let best = levels::data_dir().and_then(|d| BestScores::load(&d).levels.get(&start.level.name).copied());
-    world.resource_mut::<Play>().active =
-        Some(Active { number: start.number, challenge, best, recorded: false, brush: start.brush });
-    world.insert_resource(Playing);
-    // Levels are played on the flat sheet, where the brush and the level's discs are drawn.
-    {
-        let mut settings = world.resource_mut::<super::ViewSettings>();
-        settings.shape = super::ViewShape::Sheet;
-    }
-    world.resource_mut::<super::camera::ViewCamera>().fit_requested = true;
-    let mut clock = world.resource_mut::<SimClock>();
-    clock.paused = false;
-    clock.speed = 0.2;
-    clock.restart();
-    if !start.strokes.is_empty() {
-        launch(world);
-    }
+    Some(challenge)
 }
 
 /// Launches the sequence from the start disc.
@@ -240,16 +248,22 @@ fn paint(
     *last = Some(world);
 }
 
-/// Follows the launched sequence and keeps a won score.
-fn follow(
-    mut play: ResMut<Play>,
-    bins: Res<ActivityBins>,
-    state: Res<SimState>,
-    mut clock: ResMut<SimClock>,
-    mut notices: ResMut<Notices>,
-) {
-    let Some(active) = play.active.as_mut() else { return };
+fn follow_every_tick(app: &mut App) {
+    app.init_schedule(SimTick);
+    app.add_systems(SimTick, observe.after(SimSet::Record).run_if(resource_exists::<Playing>));
+}
+
+/// Follows the launched sequence after each simulated tick (one synaptic delay), as the headless
+/// game does every millisecond: a slow frame runs many ticks, and the sequence must not outrun
+/// the follower between two looks.
+fn observe(mut play: ResMut<Play>, bins: Option<Res<ActivityBins>>, state: Option<Res<SimState>>) {
+    let (Some(active), Some(bins), Some(state)) = (play.active.as_mut(), bins, state) else { return };
     active.challenge.observe(&bins.trace, state.t_ms());
+}
+
+/// Shows the outcome, pauses the sheet there and keeps a won score.
+fn follow(mut play: ResMut<Play>, mut clock: ResMut<SimClock>, mut notices: ResMut<Notices>) {
+    let Some(active) = play.active.as_mut() else { return };
     // The sheet stops at the outcome, so that the player sees where the sequence went.
     if matches!(active.challenge.phase(), Phase::Won(_) | Phase::Lost(_)) && !active.recorded {
         clock.paused = true;
@@ -371,4 +385,52 @@ fn hud(mut contexts: EguiContexts, mut play: ResMut<Play>, state: Res<SimState>)
         play.action
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use seqscape_core::game::headless::Session;
+    use seqscape_core::model::ei::ei_thread_pool;
+    use seqscape_core::sim::ei::EiSystemsPlugin;
+    use seqscape_core::sim::{SimSystemsPlugin, run_ticks};
+
+    use super::*;
+
+    /// Level 1 with its corridor painted and launched, then simulated as one long frame (a
+    /// machine under load): the follower runs with the simulation, not with the frames, so the
+    /// level is won, at the time the headless game (which looks every millisecond) wins it.
+    #[test]
+    fn a_level_simulated_in_one_slow_frame_is_won_as_the_headless_game_wins_it() {
+        let level = levels::shipped(1).unwrap();
+        let route = vec![vec![(18.5, 60.5), (92.5, 60.5)]];
+        let mut app = App::new();
+        app.add_plugins((SimSystemsPlugin, EiSystemsPlugin));
+        follow_every_tick(&mut app);
+        app.init_resource::<Play>();
+        app.init_resource::<Notices>();
+        app.insert_resource(SimPool(ei_thread_pool(2)));
+        let start = PlayStart { level: level.clone(), number: Some(1), strokes: route.clone(), brush: 6.0 };
+        let challenge = build_level(app.world_mut(), &start).expect("level 1 builds");
+        app.world_mut().resource_mut::<Play>().active =
+            Some(Active { number: Some(1), challenge, best: None, recorded: false, brush: 6.0 });
+        app.world_mut().insert_resource(Playing);
+        launch(app.world_mut());
+        let limit = level.time_limit_ms;
+        run_ticks(app.world_mut(), (limit + 50.0) as u64);
+        let phase = app.world().resource::<Play>().active.as_ref().unwrap().challenge.phase();
+
+        let mut headless = Session::new(level, 2).unwrap();
+        headless.paint_stroke(&route[0], 6.0).unwrap();
+        let reference = headless.play_out();
+        let (Phase::Won(won), Phase::Won(expected)) = (phase, reference) else {
+            panic!("both win level 1: the window's follower gives {phase:?}, the headless game {reference:?}");
+        };
+        assert!(
+            (won.time_ms - expected.time_ms).abs() <= 0.1 * expected.time_ms + 2.0,
+            "won at {} ms; the headless game at {} ms",
+            won.time_ms,
+            expected.time_ms
+        );
+        assert_eq!(won.ink_used, expected.ink_used, "the same route costs the same ink");
+    }
 }
