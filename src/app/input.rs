@@ -9,8 +9,8 @@
 //! frame too) stimulates.
 //! A fast drag paints (or stimulates) along the whole segment between two frames, not only at the
 //! frames' cursor positions. With the E-I network a click stimulates the E neurons of the disc with
-//! the Fig. 8 pulse (500 pA for 50 ms by default) and the brush is off (the E-I landscape is drawn
-//! with the network).
+//! the Fig. 8 pulse (500 pA for 50 ms by default) and the brush paints the E sheet's directions,
+//! whose E→E and E→I connections are redrawn (`EiNetwork::redraw`).
 //! The live landscape, painting included, is saved as a landscape file beside a preset
 //! ([`save_painting`]): the panel's "Save painting" and its preset "Save" both write it.
 //! Keys: space pause, `.` step, `A` arrows, `B` brush, `I` the E-I network's I sheet, `R` record,
@@ -179,9 +179,6 @@ fn keys(
                 clock.step_requests += 1;
             }
             KeyCode::KeyA => settings.arrows = !settings.arrows,
-            KeyCode::KeyB if ei.is_some() => {
-                notices.push("the brush paints the I network's landscape; the E-I network's is drawn with it");
-            }
             KeyCode::KeyB => {
                 tool.mode = if tool.mode == ToolMode::Brush { ToolMode::Stimulus } else { ToolMode::Brush };
             }
@@ -222,7 +219,6 @@ pub(super) fn pointer(
     mut conn: ResMut<SimConnectivity>,
     generated: Option<ResMut<GeneratedLandscape>>,
     mut pending: ResMut<PendingRedraw>,
-    ei: Option<Res<EiSim>>,
     settings: Res<ViewSettings>,
     on_torus: Option<Res<TorusPointer>>,
     mut stroke: Local<Option<(Vec2, Instant)>>,
@@ -287,7 +283,7 @@ pub(super) fn pointer(
             }
         }
         ToolMode::Brush => {
-            let Some(mut generated) = generated.filter(|_| ei.is_none()) else {
+            let Some(mut generated) = generated else {
                 return;
             };
             let angle = match tool.brush_direction {
@@ -383,6 +379,7 @@ fn redraw_painted(
     mut conn: ResMut<SimConnectivity>,
     state: Res<SimState>,
     pool: Res<SimPool>,
+    ei: Option<ResMut<EiSim>>,
 ) {
     let Some(since) = pending.since else { return };
     if pending.stroke_active && since.elapsed() < Duration::from_millis(200) {
@@ -395,7 +392,23 @@ fn redraw_painted(
     if sources.is_empty() {
         return;
     }
-    redraw(&mut conn.0, &state.params, &sources, &pool);
+    match ei {
+        Some(mut sim) => redraw_ei(&mut sim, &conn.landscape.direction, &sources),
+        None => redraw(&mut conn.0, &state.params, &sources, &pool),
+    }
+}
+
+/// The E-I network takes the painted directions of its E neurons `sources` from `painted` (the
+/// sheet's landscape as shown) and redraws their connections (E→E and E→I).
+pub fn redraw_ei(sim: &mut EiSim, painted: &[f32], sources: &[usize]) {
+    let direction = &mut sim.conn.landscape.direction;
+    if direction.len() != painted.len() {
+        return;
+    }
+    for &id in sources {
+        direction[id] = painted[id];
+    }
+    sim.redraw(sources);
 }
 
 /// New connections for `sources` after their directions changed, and the partitioned buckets.
@@ -415,14 +428,17 @@ pub fn erase_all(world: &mut World) {
     let generated = world.resource::<GeneratedLandscape>().landscape.clone();
     let params = world.resource::<SimState>().params.clone();
     let pool = world.resource::<SimPool>().clone();
-    world.resource_scope(|_, mut conn: Mut<SimConnectivity>| {
+    world.resource_scope(|world, mut conn: Mut<SimConnectivity>| {
         if conn.landscape.direction.len() != generated.direction.len() {
             return;
         }
         for &id in &painted {
             conn.landscape.direction[id] = generated.direction[id];
         }
-        redraw(&mut conn.0, &params, &painted, &pool);
+        match world.get_resource_mut::<EiSim>() {
+            Some(mut sim) => redraw_ei(&mut sim, &conn.landscape.direction, &painted),
+            None => redraw(&mut conn.0, &params, &painted, &pool),
+        }
     });
     world.resource_mut::<GeneratedLandscape>().painted.iter_mut().for_each(|p| *p = false);
     world.resource_mut::<Notices>().push(format!("erased the painted landscape ({} neurons)", painted.len()));
@@ -507,5 +523,69 @@ mod tests {
         let rebuilt = Network::build(loaded, pool).unwrap();
         assert_eq!(rebuilt.conn.landscape, conn.landscape);
         assert_eq!(rebuilt.conn.buckets, conn.buckets);
+    }
+
+    /// The brush on the E-I network: painting a disc of E neurons eastwards shifts their E targets
+    /// east (the E→E connections are redrawn from the painted direction), and erasing restores
+    /// the landscape and every connection exactly.
+    #[test]
+    fn the_brush_paints_the_e_sheet_of_the_ei_network_and_erasing_restores_it() {
+        use seqscape_core::model::ei::{EiNetwork, EiParams, ei_thread_pool};
+        use seqscape_core::sim::ei::insert_ei_network;
+
+        let p = EiParams::new(LandscapeKind::Symmetric, 3).unwrap();
+        let net = EiNetwork::build(p, ei_thread_pool(2)).unwrap();
+        let generated_conn = net.conn.clone();
+        let mut world = World::new();
+        insert_ei_network(&mut world, net);
+        let shown = world.resource::<SimConnectivity>().landscape.clone();
+        world.insert_resource(GeneratedLandscape::new(shown));
+        world.init_resource::<Notices>();
+        let n = world.resource::<SimState>().params.n;
+        let centre = (n as f64 / 2.0, n as f64 / 2.0);
+        let mut sources = Vec::new();
+        world.resource_scope(|world, mut conn: Mut<SimConnectivity>| {
+            let mut generated = world.resource_mut::<GeneratedLandscape>();
+            paint_disc(&mut conn.0, &mut generated, n, centre, 3.0, Some(0.0), &mut sources);
+        });
+        sources.sort_unstable();
+        assert!(sources.len() >= 25, "a disc of radius 3 paints {} neurons", sources.len());
+        let painted = world.resource::<SimConnectivity>().landscape.direction.clone();
+        redraw_ei(&mut world.resource_mut::<EiSim>(), &painted, &sources);
+
+        // The painted sources' E targets lie east of them on average; unpainted ones are untouched.
+        let ne = (n * n) as u32;
+        let mean_dx = |conn: &seqscape_core::model::ei::EiConnectivity, s: usize| {
+            let e: Vec<f64> = conn
+                .targets_of(s)
+                .iter()
+                .filter(|&&t| t < ne)
+                .map(|&t| {
+                    let d = (t as usize % n) as f64 - (s % n) as f64;
+                    (d + n as f64 / 2.0).rem_euclid(n as f64) - n as f64 / 2.0
+                })
+                .collect();
+            e.iter().sum::<f64>() / e.len() as f64
+        };
+        {
+            let sim = world.resource::<EiSim>();
+            let east: f64 = sources.iter().map(|&s| mean_dx(&sim.conn, s)).sum::<f64>() / sources.len() as f64;
+            let before: f64 = sources.iter().map(|&s| mean_dx(&generated_conn, s)).sum::<f64>() / sources.len() as f64;
+            assert!(east > before + 0.5, "painted east: mean E-target offset {east:.2} (was {before:.2})");
+            for &s in &sources {
+                assert_eq!(sim.conn.landscape.direction[s], 0.0);
+            }
+            let far = 0;
+            assert_eq!(sim.conn.targets_of(far), generated_conn.targets_of(far), "an unpainted source");
+        }
+
+        erase_all(&mut world);
+        let sim = world.resource::<EiSim>();
+        let bits = |d: &[f32]| d.iter().map(|v| v.to_bits()).collect::<Vec<u32>>();
+        assert_eq!(bits(&sim.conn.landscape.direction), bits(&generated_conn.landscape.direction));
+        for s in 0..generated_conn.n_sources() {
+            assert_eq!(sim.conn.targets_of(s), generated_conn.targets_of(s), "source {s} after erasing");
+        }
+        assert!(world.resource::<GeneratedLandscape>().painted.iter().all(|&p| !p));
     }
 }

@@ -442,7 +442,7 @@ fn panel(
             section(ui, "Left drag on the sheet", false, |ui| {
                 ui.horizontal(|ui| {
                     ui.radio_value(&mut tool.mode, ToolMode::Stimulus, "stimulus");
-                    ui.add_enabled_ui(ei.is_none(), |ui| ui.radio_value(&mut tool.mode, ToolMode::Brush, "brush (B)"));
+                    ui.radio_value(&mut tool.mode, ToolMode::Brush, "brush (B)");
                 });
                 match tool.mode {
                     ToolMode::Stimulus => {
@@ -512,6 +512,16 @@ fn panel(
                     if ui.button("Save").on_hover_text("a painted landscape is saved beside it").clicked() {
                         let path = PathBuf::from(panel.preset_path.trim());
                         let running = match (&ei, &conn) {
+                            // The E sheet's painting beside the preset, as for the I network.
+                            (Some(ei), Some(conn)) if painted > 0 || ei.params.landscape == LandscapeKind::File => {
+                                save_painting(&state.params, &conn.landscape, &path).map(|(_, p)| {
+                                    Model::Ei(EiParams {
+                                        landscape: p.landscape,
+                                        landscape_map: p.landscape_map,
+                                        ..ei.params.clone()
+                                    })
+                                })
+                            }
                             (Some(ei), _) => Ok(Model::Ei(ei.params.clone())),
                             // The live landscape beside the preset, so that the preset keeps the painting.
                             (None, Some(conn)) if painted > 0 || state.params.landscape == LandscapeKind::File => {
@@ -532,12 +542,12 @@ fn panel(
                 let painting = painting_path(Path::new(panel.preset_path.trim()));
                 let hover = format!("the landscape as painted, as {} (--landscape-file)", painting.display());
                 if ui.button("Save painting").on_hover_text(hover).clicked() {
-                    match (&ei, &conn) {
-                        (None, Some(conn)) => match save_painting(&state.params, &conn.landscape, &painting) {
+                    match &conn {
+                        Some(conn) => match save_painting(&state.params, &conn.landscape, &painting) {
                             Ok((file, _)) => notices.push(format!("saved {}", file.display())),
                             Err(e) => notices.push(e),
                         },
-                        _ => notices.push("the brush paints the I network's landscape: nothing to save"),
+                        None => notices.push("no network to save the landscape of"),
                     }
                 }
                 #[cfg(target_arch = "wasm32")]

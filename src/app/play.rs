@@ -1,5 +1,5 @@
-//! Challenges in the window (`seqscape play`, or the panel's "Play"): the level's network swapped
-//! in, its start and goal discs and walls drawn, the left drag paints directions at the cost of ink
+//! Challenges in the window (`seqscape play`, or the panel's "Play"): the level's network built
+//! on a task (the window keeps running the old network meanwhile) and swapped in, its start and goal discs and walls drawn, the left drag paints directions at the cost of ink
 //! (a stroke beyond the budget is refused with a notice), `L` or Enter launches the sequence from
 //! the start, `Backspace` retries the level, `N` goes to the next one. The core's [`Challenge`]
 //! follows the launched sequence on the E sheet's trace; a small window shows the level, ink left,
@@ -7,18 +7,20 @@
 //! simulation pauses at the outcome; Retry or Next runs it again.
 
 use bevy::prelude::*;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 use bevy::window::PrimaryWindow;
 use bevy_egui::egui::{self, Color32};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, input::EguiWantsInput};
 use seqscape_core::game::headless::{level_params, stroke_cover, wall_ids};
 use seqscape_core::game::{Challenge, Level, Phase};
-use seqscape_core::model::ei::EiNetwork;
+use seqscape_core::model::ei::{EiNetwork, ei_thread_pool};
 use seqscape_core::sim::ei::{EiSim, insert_ei_network};
 use seqscape_core::sim::{ActivityBins, SimConnectivity, SimPool, SimSet, SimState, SimTick, StimulusQueue};
 
 use super::camera::{ViewCamera, window_to_world};
 use super::clock::SimClock;
-use super::{AppSet, GeneratedLandscape, Notices, warm_up};
+use super::{AppSet, GeneratedLandscape, Notices};
 use crate::levels::{self, BestScores};
 
 pub(super) fn plugin(app: &mut App) {
@@ -47,6 +49,15 @@ pub struct Play {
     pub active: Option<Active>,
     /// A button pressed in the challenge's window, done at the next frame's input.
     pub action: Option<Action>,
+    /// The level whose network is being built (off the main thread, so the window keeps running).
+    building: Option<(PlayStart, Task<Result<EiNetwork, String>>)>,
+}
+
+impl Play {
+    /// Whether a level's network is being built.
+    pub fn building(&self) -> bool {
+        self.building.is_some()
+    }
 }
 
 /// What the player asks for.
@@ -81,10 +92,34 @@ pub fn request_level(play: &mut Play, number: usize, notices: &mut Notices) {
     }
 }
 
-/// Swaps in the requested level's network (built, walls silenced, warmed up) and its challenge.
+/// Builds the requested level's network (walls silenced, warmed up) on a task, and swaps it and
+/// its challenge in when it is ready.
 fn enter(world: &mut World) {
-    let Some(start) = world.resource_mut::<Play>().request.take() else { return };
-    let Some(challenge) = build_level(world, &start) else { return };
+    if let Some(start) = world.resource_mut::<Play>().request.take() {
+        let threads = world.resource::<SimPool>().0.current_num_threads();
+        let level = start.level.clone();
+        let task = AsyncComputeTaskPool::get().spawn(async move { level_network(&level, threads) });
+        world.resource_mut::<Notices>().push(format!("building {}…", start.level.name));
+        world.resource_mut::<Play>().building = Some((start, task));
+        return;
+    }
+    let ready = {
+        let mut play = world.resource_mut::<Play>();
+        let Some((_, task)) = play.building.as_mut() else { return };
+        match check_ready(task) {
+            Some(result) => play.building.take().map(|(start, _)| (start, result)),
+            None => None,
+        }
+    };
+    let Some((start, built)) = ready else { return };
+    let net = match built {
+        Ok(net) => net,
+        Err(e) => {
+            world.resource_mut::<Notices>().push(format!("cannot play {}: {e}", start.level.name));
+            return;
+        }
+    };
+    let challenge = swap_in(world, &start, net);
     let best = levels::data_dir().and_then(|d| BestScores::load(&d).levels.get(&start.level.name).copied());
     world.resource_mut::<Play>().active =
         Some(Active { number: start.number, challenge, best, recorded: false, brush: start.brush });
@@ -104,22 +139,22 @@ fn enter(world: &mut World) {
     }
 }
 
-/// Swaps in `start`'s level network (walls silenced, warmed up, its strokes painted) and returns
-/// the challenge that follows it; a level whose network cannot be built is a notice.
-fn build_level(world: &mut World, start: &PlayStart) -> Option<Challenge> {
-    let params = level_params(&start.level);
-    let walls = wall_ids(&start.level, &params);
-    let pool = world.resource::<SimPool>().0.clone();
-    let mut net = match EiNetwork::build(params, pool) {
-        Ok(net) => net,
-        Err(e) => {
-            world.resource_mut::<Notices>().push(format!("cannot play {}: {e}", start.level.name));
-            return None;
-        }
-    };
+/// The level's network on a pool of its own with `threads` workers: its walls silenced and its
+/// warm-up run.
+fn level_network(level: &Level, threads: usize) -> Result<EiNetwork, String> {
+    let params = level_params(level);
+    let walls = wall_ids(level, &params);
+    let mut net = EiNetwork::build(params, ei_thread_pool(threads)).map_err(|e| e.to_string())?;
     net.silence(&walls);
+    let warm = net.params.warmup_steps().saturating_sub(net.step);
+    net.advance(warm);
+    Ok(net)
+}
+
+/// Swaps in the level network `net` with `start`'s strokes painted; returns the challenge that
+/// follows it.
+fn swap_in(world: &mut World, start: &PlayStart, net: EiNetwork) -> Challenge {
     insert_ei_network(world, net);
-    warm_up(world);
     let landscape = world.resource::<SimConnectivity>().landscape.clone();
     world.insert_resource(GeneratedLandscape::new(landscape.clone()));
     let mut challenge = Challenge::new(start.level.clone(), landscape.direction);
@@ -135,7 +170,7 @@ fn build_level(world: &mut World, start: &PlayStart) -> Option<Challenge> {
         let painted = sim.conn.landscape.clone();
         world.resource_mut::<SimConnectivity>().0.landscape = painted;
     }
-    Some(challenge)
+    challenge
 }
 
 /// Launches the sequence from the start disc.
@@ -154,7 +189,7 @@ fn launch(world: &mut World) {
 }
 
 fn keys(world: &mut World) {
-    if world.get_resource::<Playing>().is_none() {
+    if world.get_resource::<Playing>().is_none() || world.resource::<Play>().building() {
         return;
     }
     let mut action = world.resource_mut::<Play>().action.take();
@@ -203,8 +238,9 @@ fn paint(
     mut last: Local<Option<Vec2>>,
     mut refused: Local<bool>,
 ) {
+    let building = play.building();
     let (Some(active), Some(mut sim)) = (play.active.as_mut(), sim) else { return };
-    if !buttons.pressed(MouseButton::Left) {
+    if !buttons.pressed(MouseButton::Left) || building {
         *last = None;
         *refused = false;
         return;
@@ -390,7 +426,6 @@ fn hud(mut contexts: EguiContexts, mut play: ResMut<Play>, state: Res<SimState>)
 #[cfg(test)]
 mod tests {
     use seqscape_core::game::headless::Session;
-    use seqscape_core::model::ei::ei_thread_pool;
     use seqscape_core::sim::ei::EiSystemsPlugin;
     use seqscape_core::sim::{SimSystemsPlugin, run_ticks};
 
@@ -410,7 +445,8 @@ mod tests {
         app.init_resource::<Notices>();
         app.insert_resource(SimPool(ei_thread_pool(2)));
         let start = PlayStart { level: level.clone(), number: Some(1), strokes: route.clone(), brush: 6.0 };
-        let challenge = build_level(app.world_mut(), &start).expect("level 1 builds");
+        let net = level_network(&level, 2).expect("level 1 builds");
+        let challenge = swap_in(app.world_mut(), &start, net);
         app.world_mut().resource_mut::<Play>().active =
             Some(Active { number: Some(1), challenge, best: None, recorded: false, brush: 6.0 });
         app.world_mut().insert_resource(Playing);
