@@ -232,11 +232,29 @@ pub fn integrate(
 }
 
 /// Delivers `spikes` into the delay ring: each target's counter for step `spike.step + D` grows by
-/// one per synapse (multapses count several times).
+/// one per synapse (multapses count several times; a packed partition adds a multapse's count at once).
 pub fn propagate(spikes: &[Spike], conn: &Connectivity, ring: &mut DelayRing) {
     let delay = ring.delay_steps;
     let targets = &conn.buckets.targets;
     ring.blocks.par_iter_mut().zip(conn.parts.par_iter()).for_each(|(rb, b)| {
+        if let Some(packed) = b.packed() {
+            for (k, s) in spikes.iter().enumerate() {
+                if let Some(next) = spikes.get(k + 2) {
+                    prefetch(packed.words_of(next.id as usize));
+                }
+                let row = rb.row_mut(s.step + delay);
+                let words = packed.words_of(s.id as usize);
+                debug_assert!(words.iter().all(|&w| packed.decode(w).0 < row.len()));
+                let base = row.as_mut_ptr();
+                for &w in words {
+                    let (local, count) = packed.decode(w);
+                    // SAFETY: a word's local index lies in the partition (`Packed::push_source`),
+                    // whose row this is, so `base + local` lies in `row`.
+                    unsafe { *base.add(local) += f32::from(count) };
+                }
+            }
+            return;
+        }
         let first = b.first_id();
         for (k, s) in spikes.iter().enumerate() {
             if let Some(next) = spikes.get(k + 2) {
@@ -258,9 +276,9 @@ pub fn propagate(spikes: &[Spike], conn: &Connectivity, ring: &mut DelayRing) {
 
 /// Asks the cache for the first lines of a bucket that will be read soon.
 #[inline(always)]
-fn prefetch(targets: &[u32]) {
+fn prefetch<T>(targets: &[T]) {
     #[cfg(target_arch = "x86_64")]
-    for chunk in targets.chunks(16).take(4) {
+    for chunk in targets.chunks((64 / size_of::<T>()).max(1)).take(4) {
         // SAFETY: prefetching is a hint; the address lies inside a live slice.
         unsafe {
             std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(chunk.as_ptr().cast());

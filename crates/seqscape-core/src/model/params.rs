@@ -514,13 +514,16 @@ impl Params {
     }
 
     /// Rough peak memory of building and running the network, bytes: 4 per synapse (the buckets,
-    /// built in place), 4 per ring counter, 300 per neuron (state, noise streams, the partitions'
-    /// ranges) and the spikes recorded at up to 10 Hz (12 bytes each, twice for the record's growth).
+    /// built in place) and 2 more on sheets whose partitions are packed for delivery
+    /// ([`Packed::MAX_SHEET`](super::connectivity::Packed::MAX_SHEET)), 4 per ring counter, 300 per
+    /// neuron (state, noise streams, the partitions' ranges) and the spikes recorded at up to 10 Hz
+    /// (12 bytes each, twice for the record's growth).
     pub fn memory_estimate_bytes(&self) -> u64 {
         let neurons = self.n_neurons() as u64;
         let seconds = (self.warmup_ms + self.duration_ms) / 1000.0;
         let spikes = (neurons as f64 * 10.0 * seconds) as u64;
-        neurons * self.out_degree as u64 * 4 + self.ring_counters() * 4 + neurons * 300 + spikes * 24
+        let per_synapse = if self.n_neurons() <= super::connectivity::Packed::MAX_SHEET { 6 } else { 4 };
+        neurons * self.out_degree as u64 * per_synapse + self.ring_counters() * 4 + neurons * 300 + spikes * 24
     }
 }
 
