@@ -272,18 +272,25 @@ fn start_recording(path: &Path, with_panel: bool, fps: f32) -> Result<Active, St
         .name("seqscape-recorder".into())
         .spawn(move || -> Result<(PathBuf, usize), String> {
             let mut video: Option<VideoWriter> = None;
+            // The last frame that did not start the video: a recording stopped before the view
+            // showed the scene still keeps what the window showed.
+            let mut held: Option<image::RgbaImage> = None;
+            let open = |frame: &image::RgbaImage| {
+                // Even sizes: H.264 needs them.
+                let (w, h) = (frame.width() as usize & !1, frame.height() as usize & !1);
+                VideoWriter::open(&target, w, h, fps, None)
+            };
             for Captured { image, crop_left } in rx {
                 let Some(frame) = cropped_rgba(&image, crop_left) else { continue };
                 let (w, h) = (frame.width() as usize, frame.height() as usize);
                 if video.is_none() && !shows_the_scene(&frame) {
                     // The renderer's first frames (an empty view, maybe with the caption and
                     // panel already drawn) do not start the video.
+                    held = Some(frame);
                     continue;
                 }
                 if video.is_none() {
-                    // Even sizes: H.264 needs them.
-                    let (w, h) = (w & !1, h & !1);
-                    video = Some(VideoWriter::open(&target, w, h, fps, None)?);
+                    video = Some(open(&frame)?);
                 }
                 let Some(v) = video.as_mut() else { continue };
                 let (vw, vh) = v.size();
@@ -297,6 +304,12 @@ fn start_recording(path: &Path, with_panel: bool, fps: f32) -> Result<Active, St
                     image::imageops::crop_imm(&frame, 0, 0, vw as u32, vh as u32).to_image().into_raw()
                 };
                 v.push_rgba(&frame)?;
+            }
+            if let (None, Some(frame)) = (video.as_ref(), held) {
+                let mut v = open(&frame)?;
+                let (vw, vh) = v.size();
+                v.push_rgba(&image::imageops::crop_imm(&frame, 0, 0, vw as u32, vh as u32).to_image().into_raw())?;
+                video = Some(v);
             }
             match video {
                 Some(v) => {
@@ -564,5 +577,52 @@ mod tests {
         // A relative folder and the absolute paths already handed out name the same files.
         let here = next_target(Path::new("."), None, "png", &[]);
         assert_ne!(next_target(Path::new("."), None, "png", std::slice::from_ref(&here)), here);
+    }
+
+    /// Frames handed to the writer thread as the window's screenshots hand them.
+    fn record(path: &Path, frames: Vec<image::RgbaImage>) -> String {
+        let active = start_recording(path, true, 10.0).unwrap();
+        for frame in frames {
+            let image = Image::from_dynamic(
+                image::DynamicImage::ImageRgba8(frame),
+                true,
+                bevy::asset::RenderAssetUsages::default(),
+            );
+            let tx = active.slot.lock().unwrap().clone().unwrap();
+            tx.send(Captured { image, crop_left: 0 }).unwrap();
+        }
+        active.close();
+        active.join()
+    }
+
+    #[test]
+    fn a_video_starts_at_the_scene_and_one_stopped_before_it_keeps_the_last_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = image::RgbaImage::from_pixel(64, 48, image::Rgba([15, 15, 20, 255]));
+        let mut scene = empty.clone();
+        for y in 4..44 {
+            for x in 20..60 {
+                scene.put_pixel(x, y, image::Rgba([68, 1, 84, 255]));
+            }
+        }
+        let count = |path: &Path| {
+            let mut decoder = gif::DecodeOptions::new().read_info(std::fs::File::open(path).unwrap()).unwrap();
+            std::iter::from_fn(|| decoder.read_next_frame().unwrap().map(|_| ())).count()
+        };
+        // Two empty frames, then the scene twice: the video has the two scene frames.
+        let a = dir.path().join("a.gif");
+        let text = record(&a, vec![empty.clone(), empty.clone(), scene.clone(), scene]);
+        assert!(text.starts_with("saved"), "{text}");
+        assert_eq!(count(&a), 2);
+        // Stopped before the scene showed: the last frame is kept, not "nothing was recorded".
+        let b = dir.path().join("b.gif");
+        let text = record(&b, vec![empty.clone(), empty]);
+        assert!(text.starts_with("saved"), "{text}");
+        assert_eq!(count(&b), 1);
+        // No frame at all is still an error, and leaves no file.
+        let c = dir.path().join("c.gif");
+        let text = record(&c, Vec::new());
+        assert!(text.contains("nothing was recorded"), "{text}");
+        assert!(!c.exists());
     }
 }

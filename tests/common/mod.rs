@@ -12,8 +12,32 @@ pub struct Xvfb {
     pub display: String,
 }
 
+/// At most this many X servers (each with a window rendering in software) run at once in one
+/// test binary: more only starve each other of the machine's cores, until a window's frames come
+/// so slowly that a timed interaction misses them.
+const WINDOWS_AT_ONCE: usize = 4;
+
+static RUNNING: (std::sync::Mutex<usize>, std::sync::Condvar) = (std::sync::Mutex::new(0), std::sync::Condvar::new());
+
+fn take_a_window_slot() {
+    let (count, freed) = &RUNNING;
+    let mut running = count.lock().unwrap_or_else(|e| e.into_inner());
+    while *running >= WINDOWS_AT_ONCE {
+        running = freed.wait(running).unwrap_or_else(|e| e.into_inner());
+    }
+    *running += 1;
+}
+
+fn give_back_a_window_slot() {
+    let (count, freed) = &RUNNING;
+    let mut running = count.lock().unwrap_or_else(|e| e.into_inner());
+    *running = running.saturating_sub(1);
+    freed.notify_one();
+}
+
 impl Xvfb {
     pub fn start() -> Xvfb {
+        take_a_window_slot();
         // Tests of one binary run in parallel: each takes display numbers of its own, so that two
         // cannot both start on a display before either server's lock file appears.
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -41,6 +65,7 @@ impl Xvfb {
             }
             let _ = child.kill();
         }
+        give_back_a_window_slot();
         panic!("no free X display for Xvfb");
     }
 
@@ -91,6 +116,7 @@ impl Drop for Xvfb {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        give_back_a_window_slot();
     }
 }
 
