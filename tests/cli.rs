@@ -1,25 +1,11 @@
 //! Black-box tests of the command line: run the binary, read the files it writes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use seqscape::output::npy::{read_npy, read_spikes};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_seqscape"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("seqscape-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-fn run_ok(args: &[&str]) -> Output {
-    let out = bin().args(args).output().expect("the binary runs");
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    out
-}
+mod common;
+use common::{bin, fresh_path, run_ok};
 
 /// The spikes of a run folder: (ids, times).
 fn spikes(dir: &Path) -> (Vec<u32>, Vec<f64>) {
@@ -28,7 +14,7 @@ fn spikes(dir: &Path) -> (Vec<u32>, Vec<f64>) {
 
 #[test]
 fn run_writes_spikes_in_degree_landscape_and_params_that_read_back() {
-    let dir = scratch("run");
+    let dir = fresh_path("run");
     let d = dir.to_str().unwrap();
     run_ok(&["run", "--preset", "seed", "--landscape", "perlin", "--duration-ms", "300", "--threads", "1", "--out", d]);
     let (i, t) = spikes(&dir);
@@ -65,8 +51,8 @@ fn run_writes_spikes_in_degree_landscape_and_params_that_read_back() {
 
 #[test]
 fn same_seed_same_spikes_with_one_and_two_threads_and_symmetric_is_unshifted() {
-    let a = scratch("t1");
-    let b = scratch("t2");
+    let a = fresh_path("t1");
+    let b = fresh_path("t2");
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
         run_ok(&[
             "run",
@@ -96,9 +82,9 @@ fn same_seed_same_spikes_with_one_and_two_threads_and_symmetric_is_unshifted() {
 
 #[test]
 fn bad_input_gives_one_line_exit_2_and_writes_nothing() {
-    let dir = scratch("bad");
+    let dir = fresh_path("bad");
     let d = dir.to_str().unwrap();
-    let blocker = scratch("blocker-file");
+    let blocker = fresh_path("blocker-file");
     std::fs::write(&blocker, b"x").unwrap();
     let under_file = blocker.join("out");
     let cases: Vec<(Vec<&str>, &str)> = vec![
@@ -140,7 +126,7 @@ fn bench_reports_json() {
 
 #[test]
 fn figure_writes_fig2_and_the_activity_animation() {
-    let dir = scratch("figure");
+    let dir = fresh_path("figure");
     run_ok(&["figure", "--preset", "seed", "--duration-ms", "250", "--out", dir.to_str().unwrap()]);
     for l in ["symmetric", "random", "perlin", "homogeneous"] {
         assert!(dir.join(l).join("spikes.npz").is_file(), "{l}");
@@ -163,7 +149,7 @@ fn figure_writes_fig2_and_the_activity_animation() {
 
 #[test]
 fn analyze_finds_sequences_moving_along_a_homogeneous_landscape() {
-    let dir = scratch("analyze");
+    let dir = fresh_path("analyze");
     let d = dir.to_str().unwrap();
     run_ok(&["run", "--landscape", "homogeneous", "--scale-down", "2", "--duration-ms", "1500", "--out", d]);
     run_ok(&["analyze", d]);
@@ -201,7 +187,7 @@ fn analyze_finds_sequences_moving_along_a_homogeneous_landscape() {
 
 #[test]
 fn sweep_writes_one_run_per_value_and_landscape() {
-    let dir = scratch("sweep");
+    let dir = fresh_path("sweep");
     run_ok(&[
         "sweep",
         "shift",

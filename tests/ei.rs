@@ -1,25 +1,9 @@
 //! Black-box tests of `--network ei` on `run` and `bench`: the run folder and bad input.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
 use seqscape::output::npy::{read_npy, read_npz};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_seqscape"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("seqscape-test-ei-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-fn run_ok(args: &[&str]) -> Output {
-    let out = bin().args(args).output().expect("the binary runs");
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    out
-}
+mod common;
+use common::{bin, fresh_path, run_ok};
 
 /// The spikes of an E-I run folder: (pop, i, t_ms).
 fn spikes(dir: &std::path::Path) -> (Vec<u8>, Vec<u32>, Vec<f64>) {
@@ -33,7 +17,7 @@ fn spikes(dir: &std::path::Path) -> (Vec<u8>, Vec<u32>, Vec<f64>) {
 
 #[test]
 fn run_network_ei_writes_both_populations_and_maps_on_the_e_grid() {
-    let dirs = [scratch("run1"), scratch("run2")];
+    let dirs = [fresh_path("run1"), fresh_path("run2")];
     for (dir, threads) in dirs.iter().zip(["1", "2"]) {
         let d = dir.to_str().unwrap();
         let args = [
@@ -110,7 +94,7 @@ fn bench_network_ei_reports_both_rates() {
 
 #[test]
 fn options_of_one_network_used_with_the_other_are_one_line_and_exit_2() {
-    let out_dir = scratch("bad");
+    let out_dir = fresh_path("bad");
     let d = out_dir.to_str().unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (

@@ -2,24 +2,10 @@
 //! for the same run, the sweep's defaults follow the paper (the authors' recipe, eps 3 for the
 //! shift sweep and 4 for the Perlin-size sweep), and a bad recipe is one line and exit code 2.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_seqscape"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("seqscape-recipes-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-fn run_ok(args: &[&str]) -> Output {
-    let out = bin().args(args).output().expect("the binary runs");
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    out
-}
+mod common;
+use common::{bin, fresh_path, run_ok};
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
@@ -27,7 +13,7 @@ fn json(path: &Path) -> serde_json::Value {
 
 #[test]
 fn sweep_json_and_analyze_with_the_authors_recipe_agree_on_every_run() {
-    let dir = scratch("shift");
+    let dir = fresh_path("shift");
     let d = dir.to_str().unwrap();
     let model = ["--scale-down", "4", "--duration-ms", "1500", "--seed", "2"];
     run_ok(&[&["sweep", "shift", "--values", "2", "--out", d][..], &model].concat());
@@ -67,7 +53,7 @@ fn sweep_json_and_analyze_with_the_authors_recipe_agree_on_every_run() {
 
 #[test]
 fn an_unknown_recipe_is_one_line_naming_the_accepted_ones() {
-    let dir = scratch("bad");
+    let dir = fresh_path("bad");
     let d = dir.to_str().unwrap();
     for args in [
         vec!["analyze", d, "--recipe", "nest"],

@@ -3,22 +3,14 @@
 //! tour` plays in the window under Xvfb until a key ends it.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use seqscape::output::colormap::Colormap;
 
-#[cfg(feature = "window")]
 mod common;
 #[cfg(feature = "window")]
 use common::{Kill, Xvfb, words};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_seqscape"))
-}
-
-fn scratch(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new().prefix(&format!("seqscape-tour-test-{name}-")).tempdir().unwrap()
-}
+use common::{bin, scratch};
 
 /// A small I network (26×26) and a small E-I network, as preset files in `dir`.
 fn write_presets(dir: &Path) {

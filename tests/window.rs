@@ -10,16 +10,7 @@ use std::process::{Command, Output};
 use seqscape::output::colormap::Colormap;
 
 mod common;
-use common::{Kill, Xvfb, words};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_seqscape"))
-}
-
-/// A folder of the test's own, removed when it is dropped, also when the test fails.
-fn scratch(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new().prefix(&format!("seqscape-window-test-{name}-")).tempdir().unwrap()
-}
+use common::{Kill, Xvfb, bin, scratch, words};
 
 fn on_path(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))

@@ -1,9 +1,35 @@
-//! What the black-box tests that open windows share: an X server of a test's own, `xdotool` on
-//! it with a time limit, the binary started on it with its log, and a guard that stops it.
+//! What the black-box tests share: the binary under test, a run that must succeed, folders of a
+//! test's own; for the tests that open windows, an X server of a test's own, `xdotool` on it
+//! with a time limit, the binary started on it with its log, and a guard that stops it.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Output};
+
+/// The binary under test.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_seqscape"))
+}
+
+/// Runs the binary with `args`; the test fails, with its error output, unless it succeeds.
+pub fn run_ok(args: &[&str]) -> Output {
+    let out = bin().args(args).output().expect("the binary runs");
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// A path of the test's own that does not exist yet (an output folder for the binary to create).
+pub fn fresh_path(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("seqscape-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    let _ = std::fs::remove_file(&d);
+    d
+}
+
+/// A folder of the test's own, removed when it is dropped, also when the test fails.
+pub fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("seqscape-test-{name}-")).tempdir().unwrap()
+}
 
 /// An X server of a test's own (1280×800), for driving the window with `xdotool`; stopped when
 /// dropped.
