@@ -10,7 +10,8 @@ use bevy_egui::egui::{self, Color32};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use seqscape_core::sim::{ActivityBins, SimState};
 
-use super::ViewSettings;
+use super::panel::PANEL_WIDTH;
+use super::{PanelPeek, ViewSettings};
 use super::camera::ViewCamera;
 use super::clock::SimClock;
 use super::input::{Tool, ToolMode};
@@ -77,11 +78,15 @@ fn overlays(
     ei: Option<Res<seqscape_core::sim::ei::InhibitoryBins>>,
     playing: Option<Res<super::play::Playing>>,
     tour: Option<Res<super::tour::TourPlayer>>,
+    peek: Res<PanelPeek>,
     mut opened: Local<Option<Instant>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let opened = *opened.get_or_insert_with(Instant::now);
-    let left = view.panel_px + 8.0;
+    // In immersive mode the panel floats over the view (which keeps the whole window): the
+    // caption and hints move right of it while it shows.
+    let floating = settings.immersive && peek.visible(&settings);
+    let left = if floating { PANEL_WIDTH } else { view.panel_px } + 8.0;
     let (shown, sheet) = match &ei {
         Some(i) if settings.show_i => (&i.0, Some("I")),
         Some(_) => (&*bins, Some("E")),
