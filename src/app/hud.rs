@@ -10,12 +10,12 @@ use bevy_egui::egui::{self, Color32};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use seqscape_core::sim::{ActivityBins, SimState};
 
-use super::panel::PANEL_WIDTH;
-use super::{PanelPeek, ViewSettings};
 use super::camera::ViewCamera;
 use super::clock::SimClock;
 use super::input::{Tool, ToolMode};
+use super::panel::PANEL_WIDTH;
 use super::recorder::Recorder;
+use super::{PanelPeek, ViewSettings};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(EguiPrimaryContextPass, overlays);

@@ -101,6 +101,9 @@ pub struct ActivityBins {
     pub decay_ms: f64,
     /// Decaying spike trace per neuron (1 right after a spike).
     pub trace: Vec<f32>,
+    /// Whether the trace is kept (runs that only write spikes leave it at zero and skip its
+    /// decay, a pass over every neuron per tick).
+    pub trace_on: bool,
     pub bin_ms: f64,
     /// Spikes counted in the open bin.
     pub open_count: u64,
@@ -118,6 +121,7 @@ impl ActivityBins {
             n,
             decay_ms: 25.0,
             trace: vec![0.0; n * n],
+            trace_on: true,
             bin_ms: 25.0,
             open_count: 0,
             open_start_ms: 0.0,
@@ -129,11 +133,13 @@ impl ActivityBins {
 
     /// Adds a tick's spikes and advances the trace to `t_ms` (the end of the tick).
     pub fn add(&mut self, spikes: &[Spike], tick_ms: f64, t_ms: f64) {
-        let k = (-(tick_ms / self.decay_ms)).exp() as f32;
-        self.trace.iter_mut().for_each(|v| *v *= k);
-        for s in spikes {
-            if let Some(v) = self.trace.get_mut(s.id as usize) {
-                *v += 1.0;
+        if self.trace_on {
+            let k = (-(tick_ms / self.decay_ms)).exp() as f32;
+            self.trace.iter_mut().for_each(|v| *v *= k);
+            for s in spikes {
+                if let Some(v) = self.trace.get_mut(s.id as usize) {
+                    *v += 1.0;
+                }
             }
         }
         self.open_count += spikes.len() as u64;

@@ -53,6 +53,12 @@ impl Runner {
         self.app.world_mut().resource_mut::<SpikeRecord>().enabled = on;
     }
 
+    /// Whether [`ActivityBins::trace`] is kept (on by default; the population rate is counted
+    /// either way).
+    pub fn set_trace(&mut self, on: bool) {
+        self.app.world_mut().resource_mut::<ActivityBins>().trace_on = on;
+    }
+
     /// Whether the clock stops at the end of warm-up + duration (on by default); off, it runs on.
     pub fn set_stop_at_end(&mut self, on: bool) {
         self.app.world_mut().resource_mut::<SimState>().stop_at_end = on;
@@ -170,10 +176,11 @@ impl Runner {
     }
 }
 
-/// Simulates warm-up + duration with a [`Runner`]; `progress(done_ms, total_ms)` is called every
-/// simulated 100 ms.
+/// Simulates warm-up + duration with a [`Runner`] (recording the spikes, without the display's
+/// trace); `progress(done_ms, total_ms)` is called every simulated 100 ms.
 pub fn run_batch(params: Params, threads: usize, progress: impl FnMut(f64, f64)) -> Result<BatchRun, ParamError> {
     let mut runner = Runner::new(params, threads)?;
+    runner.set_trace(false);
     runner.run_to_end(progress);
     Ok(runner.finish())
 }
@@ -205,10 +212,21 @@ mod tests {
         assert!(runner.finished());
         assert_eq!(runner.step(), p.total_steps());
         let trace_spikes = runner.world().resource::<ActivityBins>().total_spikes;
+        let rate_bins = runner.world().resource::<ActivityBins>().rate_hz.clone();
+        let runner_trace_max = runner.world().resource::<ActivityBins>().trace.iter().fold(0.0f32, |a, &b| a.max(b));
         let run = runner.finish();
         assert_eq!(run.i.len() as u64, trace_spikes);
-        let batch = run_batch(p, 1, |_, _| {}).unwrap();
+        assert!(runner_trace_max > 0.5, "the runner keeps the trace: max {runner_trace_max}");
+        let batch = run_batch(p.clone(), 1, |_, _| {}).unwrap();
         assert_eq!((run.i, run.t_ms), (batch.i, batch.t_ms));
+        // Without the trace: the same spikes and rate bins, the trace left at zero.
+        let mut quiet = Runner::new(p, 2).unwrap();
+        quiet.set_trace(false);
+        quiet.run_until_ms(1.0e6);
+        let bins = quiet.world().resource::<ActivityBins>();
+        assert!(bins.trace.iter().all(|&v| v == 0.0));
+        assert_eq!(bins.total_spikes, trace_spikes);
+        assert_eq!(bins.rate_hz, rate_bins);
         assert_eq!(run.in_degree, batch.in_degree);
     }
 
