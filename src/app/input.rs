@@ -393,22 +393,9 @@ fn redraw_painted(
         return;
     }
     match ei {
-        Some(mut sim) => redraw_ei(&mut sim, &conn.landscape.direction, &sources),
+        Some(mut sim) => sim.repaint(&conn.landscape.direction, &sources),
         None => redraw(&mut conn.0, &state.params, &sources, &pool),
     }
-}
-
-/// The E-I network takes the painted directions of its E neurons `sources` from `painted` (the
-/// sheet's landscape as shown) and redraws their connections (E→E and E→I).
-pub fn redraw_ei(sim: &mut EiSim, painted: &[f32], sources: &[usize]) {
-    let direction = &mut sim.conn.landscape.direction;
-    if direction.len() != painted.len() {
-        return;
-    }
-    for &id in sources {
-        direction[id] = painted[id];
-    }
-    sim.redraw(sources);
 }
 
 /// New connections for `sources` after their directions changed, and the partitioned buckets.
@@ -436,7 +423,7 @@ pub fn erase_all(world: &mut World) {
             conn.landscape.direction[id] = generated.direction[id];
         }
         match world.get_resource_mut::<EiSim>() {
-            Some(mut sim) => redraw_ei(&mut sim, &conn.landscape.direction, &painted),
+            Some(mut sim) => sim.repaint(&conn.landscape.direction, &painted),
             None => redraw(&mut conn.0, &params, &painted, &pool),
         }
     });
@@ -551,7 +538,7 @@ mod tests {
         sources.sort_unstable();
         assert!(sources.len() >= 25, "a disc of radius 3 paints {} neurons", sources.len());
         let painted = world.resource::<SimConnectivity>().landscape.direction.clone();
-        redraw_ei(&mut world.resource_mut::<EiSim>(), &painted, &sources);
+        world.resource_mut::<EiSim>().repaint(&painted, &sources);
 
         // The painted sources' E targets lie east of them on average; unpainted ones are untouched.
         let ne = (n * n) as u32;

@@ -9,6 +9,7 @@
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
+use seqscape_core::sim::ei::EiSim;
 use seqscape_core::sim::{SimConnectivity, SimPool, SimState, StimulusQueue};
 
 use super::clock::SimClock;
@@ -137,6 +138,7 @@ fn play(
     mut queue: ResMut<StimulusQueue>,
     mut conn: ResMut<SimConnectivity>,
     pool: Res<SimPool>,
+    mut ei: Option<ResMut<EiSim>>,
 ) {
     let Some(playing) = player.playing.as_mut() else {
         return;
@@ -180,8 +182,10 @@ fn play(
             Event::Stroke(stroke) => {
                 let GeneratedLandscape { landscape, painted } = &mut *generated;
                 let sources = paint_stroke(&mut conn.0, landscape, painted, &state.params, stroke);
-                if !sources.is_empty() {
-                    pool.install(|| seqscape_core::model::paint::redraw(&mut conn.0, &state.params, &sources));
+                match ei.as_mut() {
+                    _ if sources.is_empty() => {}
+                    Some(sim) => sim.repaint(&conn.landscape.direction, &sources),
+                    None => pool.install(|| seqscape_core::model::paint::redraw(&mut conn.0, &state.params, &sources)),
                 }
             }
         }

@@ -18,7 +18,7 @@
 //! y = 60
 //! radius = 3                    # optional; amplitude_pa and duration_ms too
 //!
-//! [[scene.stroke]]              # paint landscape directions along a polyline (I network only)
+//! [[scene.stroke]]              # paint landscape directions along a polyline (the E-I network: its E sheet)
 //! at_s = 0
 //! points = [[20, 50], [50, 80], [80, 50]]
 //! radius = 4
@@ -333,12 +333,6 @@ impl SceneFile {
         let mut strokes = Vec::new();
         for (j, s) in self.stroke.into_iter().enumerate() {
             let f = |name: &str| format!("stroke {}.{name}", j + 1);
-            if matches!(model, Model::Ei(_)) {
-                return Err(format!(
-                    "{}: the E-I network cannot be painted; expected an I-network preset for a scene with strokes",
-                    at(&f("points"))
-                ));
-            }
             in_time(&at(&f("at_s")), s.at_s, self.duration_s, &time)?;
             if s.points.is_empty() || s.points.len() > 4096 {
                 return Err(format!("{}: expected 1 to 4096 points [x, y]", at(&f("points"))));

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use seqscape_core::model::ei::{EiNetwork, ei_thread_pool};
 use seqscape_core::model::{Landscape, paint};
-use seqscape_core::sim::ei::{EiSystemsPlugin, insert_ei_network};
+use seqscape_core::sim::ei::{EiSim, EiSystemsPlugin, insert_ei_network};
 use seqscape_core::sim::{
     ActivityBins, NetworkParts, SimConnectivity, SimState, SimSystemsPlugin, SpikeRecord, StimulusQueue, build_network,
     insert_network, run_ticks,
@@ -109,10 +109,14 @@ impl SceneRun {
                 let params = world.resource::<SimState>().params.clone();
                 let pool = self.pool.clone();
                 let (generated, painted) = (&self.generated, &mut self.painted);
-                world.resource_scope(|_, mut conn: Mut<SimConnectivity>| {
+                world.resource_scope(|world, mut conn: Mut<SimConnectivity>| {
                     let sources = paint_stroke(&mut conn.0, generated, painted, &params, stroke);
-                    if !sources.is_empty() {
-                        pool.install(|| paint::redraw(&mut conn.0, &params, &sources));
+                    if sources.is_empty() {
+                        return;
+                    }
+                    match world.get_resource_mut::<EiSim>() {
+                        Some(mut sim) => sim.repaint(&conn.landscape.direction, &sources),
+                        None => pool.install(|| paint::redraw(&mut conn.0, &params, &sources)),
                     }
                 });
             }
@@ -127,6 +131,11 @@ impl SceneRun {
     /// The landscape now (painted strokes included).
     pub fn landscape(&self) -> &Landscape {
         &self.app.world().resource::<SimConnectivity>().landscape
+    }
+
+    /// The E-I network, in a scene of the E-I network.
+    pub fn ei(&self) -> Option<&EiNetwork> {
+        self.app.world().get_resource::<EiSim>().map(|s| &s.0)
     }
 
     /// The landscape and the synapses now.

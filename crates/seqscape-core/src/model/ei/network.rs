@@ -385,6 +385,19 @@ impl EiNetwork {
         });
     }
 
+    /// Takes the directions of E neurons `sources` from `directions` (the E sheet's landscape as
+    /// painted, n_e × n_e) and redraws their connections ([`EiNetwork::redraw`]).
+    pub fn repaint(&mut self, directions: &[f32], sources: &[usize]) {
+        let own = &mut self.conn.landscape.direction;
+        if own.len() != directions.len() {
+            return;
+        }
+        for &id in sources {
+            own[id] = directions[id];
+        }
+        self.redraw(sources);
+    }
+
     /// Silences the neurons `ids` (global ids: E `0..n_e²`, I above), or none with an empty list:
     /// they are held at reset and never spike; the others are unaffected.
     pub fn silence(&mut self, ids: &[usize]) {
