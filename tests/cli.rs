@@ -5,7 +5,7 @@ use std::path::Path;
 use seqscape::output::npy::{read_npy, read_spikes};
 
 mod common;
-use common::{bin, fresh_path, run_ok};
+use common::{bin, fresh_path, gif_frames, run_ok};
 
 /// The spikes of a run folder: (ids, times).
 fn spikes(dir: &Path) -> (Vec<u32>, Vec<f64>) {
@@ -215,20 +215,6 @@ fn sweep_writes_one_run_per_value_and_landscape() {
     let bad = bin().args(["sweep", "shift", "--values", "a,b", "--out", dir.to_str().unwrap()]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// The frames of a GIF as RGBA buffers, with the size.
-fn gif_frames(path: &Path) -> (usize, usize, Vec<Vec<u8>>) {
-    let mut opts = gif::DecodeOptions::new();
-    opts.set_color_output(gif::ColorOutput::RGBA);
-    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
-    let (w, h) = (dec.width() as usize, dec.height() as usize);
-    let mut frames = Vec::new();
-    while let Some(f) = dec.read_next_frame().unwrap() {
-        assert_eq!((f.width as usize, f.height as usize), (w, h), "full frames");
-        frames.push(f.buffer.to_vec());
-    }
-    (w, h, frames)
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use seqscape::output::npy::{read_npy, read_npz};
 
 mod common;
-use common::{bin, fresh_path, run_ok};
+use common::{bin, fresh_path, gif_frames, run_ok};
 
 /// The spikes of an E-I run folder: (pop, i, t_ms).
 fn spikes(dir: &std::path::Path) -> (Vec<u8>, Vec<u32>, Vec<f64>) {
@@ -233,19 +233,6 @@ fn analyze_reports_the_evoked_sequences_of_a_stimulated_e_i_run() {
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(quiet.path().join("sequences.json")).unwrap()).unwrap();
     assert!(v.get("evoked").is_none() && v["summary"]["recipe"] == "torus");
-}
-
-/// The frames of a GIF as RGBA buffers, with the size.
-fn gif_frames(path: &std::path::Path) -> (usize, usize, Vec<Vec<u8>>) {
-    let mut opts = gif::DecodeOptions::new();
-    opts.set_color_output(gif::ColorOutput::RGBA);
-    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
-    let (w, h) = (dec.width() as usize, dec.height() as usize);
-    let mut frames = Vec::new();
-    while let Some(f) = dec.read_next_frame().unwrap() {
-        frames.push(f.buffer.to_vec());
-    }
-    (w, h, frames)
 }
 
 #[test]

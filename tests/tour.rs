@@ -9,7 +9,7 @@ use seqscape::output::colormap::Colormap;
 
 mod common;
 #[cfg(feature = "window")]
-use common::{Kill, Xvfb, words};
+use common::{Kill, Xvfb, gif_frames, words};
 use common::{bin, scratch};
 
 /// A small I network (26×26) and a small E-I network, as preset files in `dir`.
@@ -111,18 +111,6 @@ fn bad_tour_files_are_one_line_naming_file_scene_and_field_and_exit_2() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-fn decode_gif(path: &Path) -> (usize, usize, Vec<Vec<u8>>) {
-    let mut opts = gif::DecodeOptions::new();
-    opts.set_color_output(gif::ColorOutput::RGBA);
-    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
-    let (w, h) = (dec.width() as usize, dec.height() as usize);
-    let mut frames = Vec::new();
-    while let Some(f) = dec.read_next_frame().unwrap() {
-        frames.push(f.buffer.to_vec());
-    }
-    (w, h, frames)
-}
-
 fn px(frame: &[u8], w: usize, x: usize, y: usize) -> [u8; 3] {
     let i = (y * w + x) * 4;
     [frame[i], frame[i + 1], frame[i + 2]]
@@ -143,7 +131,7 @@ fn record_tour_writes_every_scene_with_its_caption_and_the_lit_torus() {
     let out = record(dir, SMALL_TOUR, "tour.gif", &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    let (w, h, frames) = decode_gif(&dir.join("tour.gif"));
+    let (w, h, frames) = gif_frames(&dir.join("tour.gif"));
     assert_eq!((w, h), (640, 360), "the default size");
     assert_eq!(frames.len(), 12 + 10, "1.2 s and 1 s at 10 fps: {err}");
     let bar_top = h - h / 9;
@@ -198,7 +186,7 @@ fn record_tour_takes_a_size() {
     let short = SMALL_TOUR.replace("duration_s = 1.2", "duration_s = 1").replace("at_s = 0.5", "at_s = 0.2");
     let out = record(dir, &short, "small.gif", &["--size", "320x200"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (w, h, frames) = decode_gif(&dir.join("small.gif"));
+    let (w, h, frames) = gif_frames(&dir.join("small.gif"));
     assert_eq!((w, h, frames.len()), (320, 200, 20));
     let out = record(dir, &short, "bad.gif", &["--size", "640x40"]);
     let err = String::from_utf8_lossy(&out.stderr);

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use seqscape::output::colormap::Colormap;
 
 mod common;
-use common::{Kill, Xvfb, bin, scratch, words};
+use common::{Kill, Xvfb, bin, gif_frames, scratch, words};
 
 fn on_path(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))
@@ -99,13 +99,13 @@ fn the_window_shows_activity_arrows_and_the_panel() {
     // The app exited while recording: the GIF is complete, and shows the sheet view as on screen
     // (right of the 310-pixel panel, the caption over it), without the panel.
     let recording = dir.join("closed-while-recording-0001.gif");
-    let (w, h, frames) = decode_gif(&recording);
+    let (w, h, frames) = gif_frames(&recording);
     assert_eq!((w, h), (690, 700), "the sheet view of a 1000×700 window");
     assert!(!frames.is_empty(), "the recording has no frames");
     let lut = Colormap::Viridis.lut();
     let first = &frames[0];
     let px = |x: usize, y: usize| {
-        let i = (y * w as usize + x) * 4;
+        let i = (y * w + x) * 4;
         [first[i], first[i + 1], first[i + 2]]
     };
     let (mut on_map, mut total) = (0, 0);
@@ -206,7 +206,7 @@ fn recording_with_the_panel_captures_the_whole_window_and_the_tiling() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "app {args:?} failed: {err}");
     assert!(err.contains("saved") && err.contains("x.gif"), "the saved file is reported: {err}");
-    let (w, h, frames) = decode_gif(&gif);
+    let (w, h, frames) = gif_frames(&gif);
     assert_eq!((w, h), (1000, 700), "whole-window frames");
     assert!(frames.len() >= 10, "only {} frames", frames.len());
     for (i, f) in frames.iter().enumerate() {
@@ -225,12 +225,12 @@ fn recording_with_the_panel_captures_the_whole_window_and_the_tiling() {
     let args = ["app", "--scale-down", "2", "--tiled", "--frames", "60", "--record", "--record-to"];
     let out = under_xvfb(&[&args[..], &[tiled.to_str().unwrap(), "--no-arrows"]].concat());
     assert!(out.status.success(), "tiled: {}", String::from_utf8_lossy(&out.stderr));
-    let (w, h, frames) = decode_gif(&tiled);
+    let (w, h, frames) = gif_frames(&tiled);
     assert_eq!((w, h), (690, 700));
     let last = frames.last().unwrap();
     let region = (40, 40, 300, 300);
-    let (px, mx) = best_period(last, w as usize, region, true);
-    let (py, my) = best_period(last, w as usize, region, false);
+    let (px, mx) = best_period(last, w, region, true);
+    let (py, my) = best_period(last, w, region, false);
     assert!(mx > 0.9 && my > 0.9, "no 3×3 tiling: best periods {px} px ({mx:.2}), {py} px ({my:.2})");
     assert!(px.abs_diff(py) <= 2, "square tiles: {px} × {py} px");
     // Without tiling nothing repeats at that period.
@@ -238,8 +238,8 @@ fn recording_with_the_panel_captures_the_whole_window_and_the_tiling() {
     let args = ["app", "--scale-down", "2", "--frames", "60", "--record", "--no-arrows", "--record-to"];
     let out = under_xvfb(&[&args[..], &[plain.to_str().unwrap()]].concat());
     assert!(out.status.success(), "plain: {}", String::from_utf8_lossy(&out.stderr));
-    let (w, _, frames) = decode_gif(&plain);
-    let m = self_match(frames.last().unwrap(), w as usize, region, (px, 0));
+    let (w, _, frames) = gif_frames(&plain);
+    let m = self_match(frames.last().unwrap(), w, region, (px, 0));
     assert!(m < 0.7, "an untiled sheet matches itself {m:.2} at {px} px");
 }
 
@@ -260,18 +260,6 @@ fn unwritable_output_paths_fail_in_one_line_before_the_window_opens() {
         assert!(err.contains("/proc"), "{args:?}: {err}");
         assert!(start.elapsed().as_secs() < 20, "{args:?} took {:?}: frames ran first", start.elapsed());
     }
-}
-
-fn decode_gif(path: &Path) -> (u16, u16, Vec<Vec<u8>>) {
-    let mut opts = gif::DecodeOptions::new();
-    opts.set_color_output(gif::ColorOutput::RGBA);
-    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
-    let (w, h) = (dec.width(), dec.height());
-    let mut frames = Vec::new();
-    while let Some(f) = dec.read_next_frame().unwrap() {
-        frames.push(f.buffer.to_vec());
-    }
-    (w, h, frames)
 }
 
 #[test]
@@ -295,7 +283,7 @@ fn record_writes_gif_frames_in_the_colour_map_with_arrows() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (w, h, frames) = decode_gif(&with);
+    let (w, h, frames) = gif_frames(&with);
     assert_eq!(frames.len(), 20, "0.5 s at 25 ms per frame");
     assert_eq!((w, h), (26 * 15, 26 * 15), "n = 26 at scale-down 4, 15 pixels per neuron");
     let lut = Colormap::Viridis.lut();
@@ -335,7 +323,7 @@ fn record_writes_gif_frames_in_the_colour_map_with_arrows() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (w, h, frames) = decode_gif(&plain);
+    let (w, h, frames) = gif_frames(&plain);
     assert_eq!((frames.len(), w, h), (4, 400, 400));
     let magma = Colormap::Magma.lut();
     for f in &frames {
@@ -544,7 +532,7 @@ fn stopping_a_recording_with_the_panel_neither_freezes_nor_overwrites() {
     }
     assert!(app.0.try_wait().unwrap().is_none(), "the app quit: {}", std::fs::read_to_string(&log).unwrap());
     for round in 1..=2 {
-        let (w, h, frames) = decode_gif(&dir.join(format!("seqscape-{round:04}.gif")));
+        let (w, h, frames) = gif_frames(&dir.join(format!("seqscape-{round:04}.gif")));
         assert_eq!((w, h), (1000, 700), "recording {round} has the whole window");
         assert!(!frames.is_empty());
     }

@@ -26,6 +26,20 @@ pub fn fresh_path(name: &str) -> PathBuf {
     d
 }
 
+/// The frames of a GIF as RGBA buffers, with the size; every frame covers the whole picture.
+pub fn gif_frames(path: &Path) -> (usize, usize, Vec<Vec<u8>>) {
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::RGBA);
+    let mut dec = opts.read_info(std::fs::File::open(path).unwrap()).unwrap();
+    let (w, h) = (dec.width() as usize, dec.height() as usize);
+    let mut frames = Vec::new();
+    while let Some(f) = dec.read_next_frame().unwrap() {
+        assert_eq!((f.width as usize, f.height as usize), (w, h), "full frames");
+        frames.push(f.buffer.to_vec());
+    }
+    (w, h, frames)
+}
+
 /// A folder of the test's own, removed when it is dropped, also when the test fails.
 pub fn scratch(name: &str) -> tempfile::TempDir {
     tempfile::Builder::new().prefix(&format!("seqscape-test-{name}-")).tempdir().unwrap()
