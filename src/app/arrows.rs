@@ -62,10 +62,7 @@ fn draw(
         return;
     }
     let n = state.params.n;
-    let scale = match *camera {
-        Projection::Orthographic(o) => o.scale,
-        _ => 1.0,
-    };
+    let scale = super::camera::ortho_scale(&camera);
     let cell_px = 1.0 / scale.max(1.0e-4);
     let k = block_side(n, (40.0 / cell_px).ceil() as usize);
     let len = ARROW_FRACTION * k as f32;

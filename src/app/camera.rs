@@ -51,7 +51,13 @@ pub fn window_to_world(cursor: Vec2, window: &Window, camera: &Transform, scale:
     camera.translation.truncate() + Vec2::new(d.x, -d.y)
 }
 
-fn ortho_scale(projection: &Projection) -> f32 {
+/// The world point under `cursor` for the 2-D camera at `transform` with `projection`.
+pub fn cursor_world(cursor: Vec2, window: &Window, (transform, projection): (&Transform, &Projection)) -> Vec2 {
+    window_to_world(cursor, window, transform, ortho_scale(projection))
+}
+
+/// World units per pixel of an orthographic projection (1 for any other).
+pub fn ortho_scale(projection: &Projection) -> f32 {
     match projection {
         Projection::Orthographic(o) => o.scale,
         _ => 1.0,

@@ -32,7 +32,7 @@ use seqscape_core::sim::ei::EiSim;
 use seqscape_core::sim::{SimConnectivity, SimPool, SimState, Stimulus, StimulusQueue};
 
 use super::camera::flat_view;
-use super::camera::{ViewCamera, window_to_world};
+use super::camera::{ViewCamera, cursor_world};
 use super::clock::SimClock;
 use super::recorder::RecorderRequest;
 use super::{AppSet, GeneratedLandscape, Notices, TorusPointer, ViewSettings, ViewShape};
@@ -239,11 +239,6 @@ pub(super) fn pointer(
     if stroke.is_none() && !buttons.just_pressed(MouseButton::Left) {
         return;
     }
-    let (transform, projection) = *camera;
-    let scale = match projection {
-        Projection::Orthographic(o) => o.scale,
-        _ => 1.0,
-    };
     let n = state.params.n;
     let world = if settings.shape == ViewShape::Torus {
         // On the donut: the sheet point under the cursor, unwrapped next to the stroke's last point
@@ -259,7 +254,7 @@ pub(super) fn pointer(
             None => p,
         }
     } else {
-        window_to_world(cursor, &window, transform, scale)
+        cursor_world(cursor, &window, *camera)
     };
     let grid = n as f64 / 100.0;
     let (cx, cy) = cell_of(world, n);
@@ -333,12 +328,7 @@ fn cursor_ring(
     if cursor.x < view.panel_px || wants.wants_any_pointer_input() {
         return;
     }
-    let (transform, projection) = *camera;
-    let scale = match projection {
-        Projection::Orthographic(o) => o.scale,
-        _ => 1.0,
-    };
-    let centre = window_to_world(cursor, &window, transform, scale);
+    let centre = cursor_world(cursor, &window, *camera);
     let n = state.params.n as f64;
     let (radius, colour) = match tool.mode {
         ToolMode::Stimulus => (tool.stim_radius, Color::srgba(1.0, 1.0, 1.0, 0.6)),

@@ -18,7 +18,7 @@ use seqscape_core::model::ei::{EiNetwork, ei_thread_pool};
 use seqscape_core::sim::ei::{EiSim, insert_ei_network};
 use seqscape_core::sim::{ActivityBins, SimConnectivity, SimPool, SimSet, SimState, SimTick, StimulusQueue};
 
-use super::camera::{ViewCamera, window_to_world};
+use super::camera::{ViewCamera, cursor_world};
 use super::clock::SimClock;
 use super::{AppSet, GeneratedLandscape, Notices};
 use crate::levels::{self, BestScores};
@@ -252,12 +252,7 @@ fn paint(
     if last.is_none() && !buttons.just_pressed(MouseButton::Left) {
         return;
     }
-    let (transform, projection) = *camera;
-    let scale = match projection {
-        Projection::Orthographic(o) => o.scale,
-        _ => 1.0,
-    };
-    let world = window_to_world(cursor, &window, transform, scale);
+    let world = cursor_world(cursor, &window, *camera);
     let Some(from) = *last else {
         *last = Some(world);
         return;
@@ -443,7 +438,6 @@ mod tests {
         follow_every_tick(&mut app);
         app.init_resource::<Play>();
         app.init_resource::<Notices>();
-        app.insert_resource(SimPool(ei_thread_pool(2)));
         let start = PlayStart { level: level.clone(), number: Some(1), strokes: route.clone(), brush: 6.0 };
         let net = level_network(&level, 2).expect("level 1 builds");
         let challenge = swap_in(app.world_mut(), &start, net);
