@@ -402,7 +402,7 @@ fn hud(mut contexts: EguiContexts, mut play: ResMut<Play>, state: Res<SimState>)
             };
             ui.horizontal(|ui| {
                 go = ui.button("Launch (L)").clicked();
-                retry = ui.button("Retry (⌫)").clicked();
+                retry = ui.button("Retry (Backspace)").clicked();
                 next = ui.button("Next (N)").clicked();
             });
         });
